@@ -1,0 +1,7 @@
+export type {
+  AcquireRequest,
+  DeviceAllocator,
+  DeviceLease,
+  LeaseOutcome,
+  SessionOutcomeStatus,
+} from './types.js';

@@ -1,0 +1,2 @@
+/** Validated gridfleet-cucumber configuration (placeholder until the loader lands). */
+export type GridFleetConfig = Record<string, unknown>;
