@@ -1,10 +1,10 @@
 import { type IWorldOptions, World } from '@cucumber/cucumber';
 import type { Browser } from 'webdriverio' with { 'resolution-mode': 'import' };
-import type { DeviceLease } from './allocation/index.js';
-import type { AllocatedDevice } from './appium/index.js';
-import type { GridFleetClient } from './client/index.js';
-import type { GridFleetConfig } from './config/index.js';
-import { scenarioRuntime } from './run/scenario_runtime.js';
+import type { DeviceLease } from './allocation';
+import type { AllocatedDevice } from './appium';
+import type { GridFleetClient } from './client';
+import type { GridFleetConfig } from './config';
+import { scenarioRuntime } from './run/scenario_runtime';
 
 /**
  * Parameters a `GridFleetWorld` understands: cucumber `worldParameters`, where our own settings live under

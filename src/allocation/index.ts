@@ -4,4 +4,4 @@ export type {
   DeviceLease,
   LeaseOutcome,
   SessionOutcomeStatus,
-} from './types.js';
+} from './types';

@@ -1,5 +1,5 @@
 import type { Browser } from 'webdriverio' with { 'resolution-mode': 'import' };
-import type { AllocatedDevice } from '../appium/index.js';
+import type { AllocatedDevice } from '../appium';
 
 /** Manager session statuses the After pipeline reports. */
 export type SessionOutcomeStatus = 'passed' | 'failed' | 'error';

@@ -1,7 +1,7 @@
-import type { DeviceLease } from '../allocation/index.js';
-import type { GridFleetClient } from '../client/index.js';
-import type { GridFleetConfig } from '../config/index.js';
-import type { GridFleetWorld, ScreenshotResult } from '../world.js';
+import type { DeviceLease } from '../allocation';
+import type { GridFleetClient } from '../client';
+import type { GridFleetConfig } from '../config';
+import type { GridFleetWorld, ScreenshotResult } from '../world';
 
 const notYet = (what: string): never => {
   throw new Error(`gridfleet-cucumber: ${what} is not implemented yet`);
