@@ -1,0 +1,99 @@
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ResolvedLab } from '../lab/lab_file';
+import { StackError } from './errors';
+import { spawnServer } from './processes';
+
+/** The in-process lab handle (`startLab` of `src/lab`). */
+interface InProcessLab {
+  url: string;
+  apiUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type StartLab = (options: {
+  lab: ResolvedLab;
+  port: number;
+  host: string;
+  settings?: Record<string, unknown>;
+}) => Promise<InProcessLab>;
+
+/** A started lab: either in this process or a child process. */
+export type LabHandle = InProcessLabHandle | ChildLabHandle;
+
+/** A lab running inside this process. */
+export interface InProcessLabHandle {
+  /** Discriminant. */
+  readonly kind: 'in-process';
+  /** Lab base URL. */
+  readonly url: string;
+  /** Closes the lab server. */
+  close(): Promise<void>;
+}
+
+/** A lab running as a detached child process. */
+export interface ChildLabHandle {
+  /** Discriminant. */
+  readonly kind: 'child';
+  /** Lab base URL. */
+  readonly url: string;
+  /** The lab CLI process. */
+  readonly child: ChildProcess;
+  /** Where its output goes. */
+  readonly logFile: string;
+}
+
+/**
+ * Starts the lab inside this process via `startLab` (`src/lab/index.ts`), telling it the Grid URL
+ * it should report.
+ */
+export async function startLabInProcess(
+  lab: ResolvedLab,
+  host: string,
+  port: number,
+  gridUrl: string,
+): Promise<InProcessLabHandle> {
+  // Required lazily: the lab module is only needed when the stack runs it in-process.
+  const { startLab } = require('../lab/index') as { startLab: StartLab };
+  const handle = await startLab({ lab, port, host, settings: { grid_url: gridUrl } });
+  return { kind: 'in-process', url: `http://${host}:${handle.port}`, close: () => handle.close() };
+}
+
+/** The lab CLI next to this module: `.ts` under ts-node, `.js` once compiled. */
+function labCli(): { file: string; nodeArgs: string[] } {
+  const ts = __filename.endsWith('.ts');
+  const file = path.join(__dirname, '..', 'lab', ts ? 'cli.ts' : 'cli.js');
+  if (!fs.existsSync(file)) {
+    throw new StackError(
+      `The lab CLI ${file} is missing; build the package (npm run build) or reinstall it.`,
+    );
+  }
+  return { file, nodeArgs: ts ? ['--require', 'ts-node/register'] : [] };
+}
+
+/**
+ * Starts the lab CLI (`gridfleet-lab --lab FILE --port N`) as a detached child process, logging to
+ * `<stateDir>/lab.log`.
+ */
+export function startLabChild(
+  labFile: string,
+  host: string,
+  port: number,
+  stateDir: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): ChildLabHandle {
+  const cli = labCli();
+  const logFile = path.join(stateDir, 'lab.log');
+  const child = spawnServer({
+    name: 'lab',
+    command: process.execPath,
+    args: [...cli.nodeArgs, cli.file, '--lab', labFile, '--port', String(port)],
+    cwd,
+    env,
+    logFile,
+  });
+  return { kind: 'child', url: `http://${host}:${port}`, child, logFile };
+}
