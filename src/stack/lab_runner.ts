@@ -56,13 +56,32 @@ export async function startLabInProcess(
   gridUrl: string,
 ): Promise<InProcessLabHandle> {
   // Required lazily: the lab module is only needed when the stack runs it in-process.
-  const { startLab } = require('../lab/index') as { startLab: StartLab };
+  let startLab: StartLab;
+  try {
+    ({ startLab } = require('../lab/index') as { startLab: StartLab });
+  } catch (err) {
+    throw new StackError(
+      `Cannot load the lab module (src/lab/index) to run the lab in-process: ${(err as Error).message}`,
+    );
+  }
   const handle = await startLab({ lab, port, host, settings: { grid_url: gridUrl } });
   return { kind: 'in-process', url: `http://${host}:${handle.port}`, close: () => handle.close() };
 }
 
-/** The lab CLI next to this module: `.ts` under ts-node, `.js` once compiled. */
-function labCli(): { file: string; nodeArgs: string[] } {
+/** How to run the lab CLI with the current Node. */
+export interface LabCli {
+  /** The CLI script. */
+  readonly file: string;
+  /** Extra Node arguments (ts-node registration when running from sources). */
+  readonly nodeArgs: readonly string[];
+}
+
+/**
+ * The lab CLI next to this module: `.ts` under ts-node, `.js` once compiled.
+ *
+ * @throws StackError when it is missing.
+ */
+export function resolveLabCli(): LabCli {
   const ts = __filename.endsWith('.ts');
   const file = path.join(__dirname, '..', 'lab', ts ? 'cli.ts' : 'cli.js');
   if (!fs.existsSync(file)) {
@@ -78,6 +97,7 @@ function labCli(): { file: string; nodeArgs: string[] } {
  * `<stateDir>/lab.log`.
  */
 export function startLabChild(
+  cli: LabCli,
   labFile: string,
   host: string,
   port: number,
@@ -85,7 +105,6 @@ export function startLabChild(
   cwd: string,
   env: NodeJS.ProcessEnv,
 ): ChildLabHandle {
-  const cli = labCli();
   const logFile = path.join(stateDir, 'lab.log');
   const child = spawnServer({
     name: 'lab',

@@ -5,7 +5,7 @@ import { DEMO_LAB_PATH, loadLabFile, type ResolvedLab } from '../lab/lab_file';
 import { resolveStackBinaries } from './dependencies';
 import { StackError } from './errors';
 import { renderGridConfig } from './grid_config';
-import { type LabHandle, startLabChild, startLabInProcess } from './lab_runner';
+import { type LabCli, type LabHandle, resolveLabCli, startLabChild, startLabInProcess } from './lab_runner';
 import { DEFAULT_PORTS, type ResolvedPorts, resolvePorts, type StackOptions } from './options';
 import { defaultStateDir, FAKE_APP_PATH } from './paths';
 import { readPidFiles, removePidFile, writePidFile } from './pid_files';
@@ -82,7 +82,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const lab = loadLab(options.lab);
   const inProcess = options.labInProcess ?? typeof options.lab === 'object';
   let labFile: string | undefined;
+  let labCli: LabCli | undefined;
   if (!inProcess) {
+    labCli = resolveLabCli();
     labFile = typeof options.lab === 'object' ? options.lab.source : lab.source;
     if (!fs.existsSync(labFile)) {
       throw new StackError(
@@ -135,7 +137,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     for (const s of started) removePidFile(s.pidFile);
     if (labHandle?.kind === 'in-process') await labHandle.close();
     process.off('exit', onExit);
-    log(`stopped ${outcomes.map((o) => `pid ${o.pid} (${o.result})`).join(', ') || 'nothing'}`);
+    if (outcomes.length > 0) log(`stopped ${outcomes.map((o) => `pid ${o.pid} (${o.result})`).join(', ')}`);
   };
 
   const track = (name: string, child: ChildProcess): WatchedServer => {
@@ -153,6 +155,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       labHandle = await startLabInProcess(lab, STACK_HOST, ports.lab, gridUrl);
     } else {
       const child = startLabChild(
+        labCli as LabCli,
         labFile as string,
         STACK_HOST,
         ports.lab,
