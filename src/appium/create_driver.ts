@@ -1,0 +1,155 @@
+import { buildAppiumRequest } from './build_capabilities.js';
+import type { AppiumCapabilities } from './capabilities_types.js';
+import type { DriverPackCatalogLike } from './catalog_types.js';
+import { AppiumDriverCreationError, CapabilityResolutionError } from './errors.js';
+import { parseGridUrl } from './grid_url.js';
+
+/** Default Grid URL when neither `gridUrl` nor `GRID_URL` is set (seed default). */
+export const DEFAULT_GRID_URL = 'http://localhost:4444';
+
+/**
+ * Default timeout of one WebDriver request (ms). Real devices can take minutes to start a session
+ * (UiAutomator2/WDA install, a busy slot waiting in the Grid queue), far above webdriverio's 2 minutes.
+ */
+export const DEFAULT_CONNECTION_RETRY_TIMEOUT_MS = 300_000;
+
+/**
+ * Default retry count of a failed WebDriver request. webdriverio retries 3 times by default, which for a
+ * timed-out new-session request can queue a second session on the device; fail once, clearly, instead.
+ */
+export const DEFAULT_CONNECTION_RETRY_COUNT = 0;
+
+/** webdriverio log levels. */
+export type WebdriverLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** Options of {@link createAppiumDriver}. */
+export interface CreateAppiumDriverOptions {
+  /** Selenium Grid URL in any form (`http://host:4444`, `.../wd/hub`, `https://...`, `host:4444`); default `GRID_URL`. */
+  gridUrl?: string | undefined;
+  /** Driver pack id (falls back to `GRIDFLEET_TESTKIT_PACK_ID`). */
+  packId?: string | undefined;
+  /** Platform id (falls back to `GRIDFLEET_TESTKIT_PLATFORM_ID`). */
+  platformId?: string | undefined;
+  /** Extra capabilities; a `platformName` here selects raw mode (no catalog). */
+  capabilities?: AppiumCapabilities | Record<string, unknown> | undefined;
+  /** Sent as `gridfleet:testName`. */
+  testName?: string | undefined;
+  /** Catalog body; when absent in lane mode it is fetched with `client`. */
+  catalog?: DriverPackCatalogLike | undefined;
+  /** Client used to fetch the catalog when `catalog` is not given. */
+  client?: { getDriverPackCatalog(): Promise<DriverPackCatalogLike> } | undefined;
+  /**
+   * Pins the session to a claimed device through keys its node stereotype carries uniquely:
+   * `appium:udid` = connection target, `appium:gridfleet:deviceId` = device id.
+   */
+  pinTo?: { connectionTarget?: string | null | undefined; deviceId?: string | null | undefined } | undefined;
+  /** Timeout of one WebDriver request in ms (default {@link DEFAULT_CONNECTION_RETRY_TIMEOUT_MS}). */
+  connectionRetryTimeout?: number | undefined;
+  /** Retries of a failed WebDriver request (default {@link DEFAULT_CONNECTION_RETRY_COUNT}). */
+  connectionRetryCount?: number | undefined;
+  /** webdriverio log level (default `warn`, so test output stays readable). */
+  logLevel?: WebdriverLogLevel | undefined;
+  /** Environment for `GRID_URL` and the pack/platform fallbacks (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Creates a webdriverio session through the Selenium Grid for a GridFleet lane (seed
+ * `create_appium_driver`): builds the capabilities like {@link buildAppiumCapabilities}, optionally pins
+ * them to a claimed device, and connects with timeouts suited to real devices.
+ *
+ * @throws CapabilityResolutionError before any request when the lane cannot be resolved or the pin
+ * contradicts the given capabilities.
+ * @throws AppiumDriverCreationError when the Grid refuses or fails the session; it keeps the original
+ * error as `cause`, and says which Grid URL (without credentials) and capabilities were attempted.
+ */
+export async function createAppiumDriver(
+  options: CreateAppiumDriverOptions = {},
+): Promise<WebdriverIO.Browser> {
+  const env = options.env ?? process.env;
+  const connection = parseGridUrl(options.gridUrl ?? nonEmpty(env.GRID_URL) ?? DEFAULT_GRID_URL);
+  const isRaw =
+    options.capabilities?.platformName !== undefined && options.capabilities?.platformName !== null;
+  let catalog = options.catalog;
+  if (!isRaw && catalog === undefined) {
+    if (!options.client) {
+      throw new CapabilityResolutionError(
+        'missing_catalog',
+        'createAppiumDriver needs the driver-pack catalog to resolve the pack/platform lane: pass catalog or ' +
+          'client (a GridFleetClient), or pass a raw platformName capability.',
+      );
+    }
+    catalog = await options.client.getDriverPackCatalog();
+  }
+  const request = buildAppiumRequest({
+    packId: options.packId,
+    platformId: options.platformId,
+    capabilities: options.capabilities,
+    testName: options.testName,
+    catalog,
+    env,
+  });
+  const capabilities = pinCapabilities(request.capabilities, options.pinTo);
+
+  // webdriverio is ESM-only for TypeScript; a dynamic import keeps this CommonJS module loadable.
+  const { remote } = await import('webdriverio');
+  try {
+    return await remote({
+      protocol: connection.protocol,
+      hostname: connection.hostname,
+      port: connection.port,
+      path: connection.path,
+      ...(connection.queryParams ? { queryParams: connection.queryParams } : {}),
+      ...(connection.headers ? { headers: connection.headers } : {}),
+      capabilities,
+      logLevel: options.logLevel ?? 'warn',
+      connectionRetryTimeout: options.connectionRetryTimeout ?? DEFAULT_CONNECTION_RETRY_TIMEOUT_MS,
+      connectionRetryCount: options.connectionRetryCount ?? DEFAULT_CONNECTION_RETRY_COUNT,
+    });
+  } catch (error) {
+    throw new AppiumDriverCreationError({
+      cause: error,
+      gridUrl: connection.displayUrl,
+      capabilities,
+      packId: request.packId,
+      platformId: request.platformId,
+    });
+  }
+}
+
+/**
+ * Adds the pin keys to `capabilities`. A pin that contradicts a capability the caller set explicitly is
+ * an error rather than a silent override: the session would land on a different device than claimed.
+ */
+export function pinCapabilities(
+  capabilities: AppiumCapabilities,
+  pinTo: CreateAppiumDriverOptions['pinTo'],
+): AppiumCapabilities {
+  if (!pinTo) return capabilities;
+  const pins: Array<[string, string]> = [];
+  if (pinTo.connectionTarget) pins.push(['appium:udid', pinTo.connectionTarget]);
+  if (pinTo.deviceId) pins.push(['appium:gridfleet:deviceId', pinTo.deviceId]);
+  if (pins.length === 0) {
+    throw new CapabilityResolutionError(
+      'invalid_pin',
+      'pinTo needs a connectionTarget or a deviceId of the claimed device (both were empty).',
+    );
+  }
+  const pinned: AppiumCapabilities = { ...capabilities };
+  for (const [key, value] of pins) {
+    const existing = pinned[key];
+    if (existing !== undefined && existing !== value) {
+      throw new CapabilityResolutionError(
+        'invalid_pin',
+        `capabilities set ${key}=${JSON.stringify(existing)} but pinTo asks for ${JSON.stringify(value)}; ` +
+          `remove ${key} from capabilities (pinTo sets it to the claimed device).`,
+      );
+    }
+    pinned[key] = value;
+  }
+  return pinned;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() !== '' ? value : undefined;
+}

@@ -1,0 +1,77 @@
+/**
+ * Appium helpers: capability building against the driver-pack catalog, webdriverio sessions through the
+ * Selenium Grid, hydration of a claimed device into an {@link AllocatedDevice}, and error-session payloads.
+ *
+ * @packageDocumentation
+ */
+export {
+  type AllocatedDevice,
+  type AllocatedDeviceFields,
+  ipOfTarget,
+  makeAllocatedDevice,
+  type UnavailableInclude,
+} from './allocated_device.js';
+export {
+  type BuildAppiumCapabilitiesOptions,
+  type BuiltAppiumRequest,
+  buildAppiumCapabilities,
+  buildAppiumRequest,
+  MANAGER_OWNED_CAPABILITIES,
+} from './build_capabilities.js';
+export type { AppiumCapabilities, GridFleetCapabilityKeys } from './capabilities_types.js';
+export {
+  type CatalogPack,
+  type CatalogPlatform,
+  catalogPacks,
+  type DriverPackCatalogLike,
+} from './catalog_types.js';
+export {
+  type CreateAppiumDriverOptions,
+  createAppiumDriver,
+  DEFAULT_CONNECTION_RETRY_COUNT,
+  DEFAULT_CONNECTION_RETRY_TIMEOUT_MS,
+  DEFAULT_GRID_URL,
+  pinCapabilities,
+  type WebdriverLogLevel,
+} from './create_driver.js';
+export {
+  type DriverDeviceClient,
+  type DriverLike,
+  getConnectionTargetFromDriver,
+  getDeviceConfigForDriver,
+  getDeviceIdFromDriver,
+  getDeviceTestDataForDriver,
+} from './driver_device.js';
+export {
+  buildErrorSessionPayload,
+  type ErrorSessionFields,
+  type ErrorSessionPayload,
+  limitCapabilities,
+  MAX_REQUESTED_CAPABILITIES_BYTES,
+  TRUNCATED_CAPABILITIES_KEY,
+} from './error_session_payload.js';
+export {
+  AllocatedDeviceError,
+  AppiumDriverCreationError,
+  CapabilityResolutionError,
+  type CapabilityResolutionErrorCode,
+  errorClassName,
+  MissingConnectionTargetError,
+} from './errors.js';
+export { DEFAULT_GRID_PORT, type GridConnection, parseGridUrl } from './grid_url.js';
+export {
+  type ClaimResponseLike,
+  type DeviceRowLike,
+  type DriverWithCapabilities,
+  type HydrateOptions,
+  type HydrationClient,
+  hydrateAllocatedDevice,
+  hydrateAllocatedDeviceFromDriver,
+} from './hydrate.js';
+export {
+  PACK_ID_ENV,
+  PLATFORM_ID_ENV,
+  type ResolvedPackPlatform,
+  type ResolvePackPlatformOptions,
+  resolvePackPlatform,
+} from './pack_platform_resolver.js';
