@@ -1,0 +1,286 @@
+import { type ClaimRetryOptions, retryClaim } from './claim_retry';
+import { pathSegment } from './client_base';
+import { GridFleetApiError, GridFleetTransportError } from './errors';
+import { RunHeartbeat, type RunHeartbeatOptions } from './heartbeat';
+import { ABOVE_SERVER_TIMEOUT_MS, RESERVE_TIMEOUT_MS } from './http';
+import { type ClaimInclude, includeQueryValue, type ReserveInclude } from './include';
+import { type DeviceRequirement, requirementsToWire } from './requirements';
+import {
+  type ClaimResponse,
+  claimResponseSchema,
+  type ReleaseResponse,
+  releaseResponseSchema,
+} from './schemas/claim';
+import { type CooldownResult, cooldownResultSchema } from './schemas/cooldown';
+import {
+  type HeartbeatResponse,
+  heartbeatResponseSchema,
+  type RunCreateResponse,
+  type RunDetail,
+  type RunRead,
+  runCreateResponseSchema,
+  runDetailSchema,
+  runReadSchema,
+} from './schemas/run';
+import { SessionApi } from './session_api';
+
+/** Arguments of {@link GridFleetClient.reserveDevices}. */
+export interface ReserveDevicesRequest {
+  /** Run name (not unique). */
+  readonly name: string;
+  /** What to reserve; may be empty. */
+  readonly requirements: readonly DeviceRequirement[];
+  /** Absolute TTL in minutes (default 60; manager max 180). */
+  readonly ttlMinutes?: number;
+  /** Heartbeat timeout in seconds (default 120). */
+  readonly heartbeatTimeoutSec?: number;
+  /** Free text, e.g. the CI job. */
+  readonly createdBy?: string | null;
+  /** Inline data per device; `capabilities` is rejected client-side. */
+  readonly include?: readonly ReserveInclude[];
+}
+
+/** Worker identity and device of a release. */
+export interface ReleaseRequest {
+  /** Claimed device id. */
+  readonly deviceId: string;
+  /** The worker that claimed it. */
+  readonly workerId: string;
+}
+
+/** Arguments of {@link GridFleetClient.claimDevice}. */
+export interface ClaimRequest {
+  /** Claim owner; omitted → the manager invents `anonymous-<hex>`. */
+  readonly workerId?: string;
+  /** Inline data for the claimed device. */
+  readonly include?: readonly ClaimInclude[];
+}
+
+/**
+ * Client of the GridFleet manager API (claim/release era, tolerant of the later era). Mirrors the
+ * Python testkit's `GridFleetClient`. Configuration is read from the environment at call time unless
+ * given to the constructor `(baseUrl?, options?)`.
+ */
+export class GridFleetClient extends SessionApi {
+  /**
+   * `POST /runs`: reserves devices. Sends all five body keys like the testkit.
+   *
+   * @throws ReserveCapabilitiesUnsupportedError before any request when include has `capabilities`.
+   */
+  reserveDevices(request: ReserveDevicesRequest): Promise<RunCreateResponse> {
+    const include = includeQueryValue(request.include, 'reserveDevices', true);
+    if (typeof request.name !== 'string' || request.name === '') {
+      throw new TypeError('reserveDevices: name must be a non-empty string.');
+    }
+    return this.http.request({
+      method: 'POST',
+      path: '/runs',
+      endpoint: 'POST /runs',
+      query: include ? new URLSearchParams({ include }) : undefined,
+      body: {
+        name: request.name,
+        requirements: requirementsToWire(request.requirements),
+        ttl_minutes: request.ttlMinutes ?? 60,
+        heartbeat_timeout_sec: request.heartbeatTimeoutSec ?? 120,
+        created_by: request.createdBy ?? null,
+      },
+      timeoutMs: RESERVE_TIMEOUT_MS,
+      schema: runCreateResponseSchema,
+    });
+  }
+
+  /** `GET /runs/{id}`: the run with its devices. */
+  getRun(runId: string): Promise<RunDetail> {
+    return this.http.request({
+      method: 'GET',
+      path: `/runs/${pathSegment(runId, 'runId')}`,
+      endpoint: 'GET /runs/{run_id}',
+      runId,
+      schema: runDetailSchema,
+    });
+  }
+
+  #lifecycle(runId: string, action: 'ready' | 'active' | 'complete' | 'cancel'): Promise<RunRead> {
+    return this.http.request({
+      method: 'POST',
+      path: `/runs/${pathSegment(runId, 'runId')}/${action}`,
+      endpoint: `POST /runs/{run_id}/${action}`,
+      runId,
+      schema: runReadSchema,
+    });
+  }
+
+  /** `POST /runs/{id}/ready` (claim era: → `ready`; later era: → `active`). */
+  signalReady(runId: string): Promise<RunRead> {
+    return this.#lifecycle(runId, 'ready');
+  }
+
+  /** `POST /runs/{id}/active` (claim era: `ready → active`; later era: `preparing → active` or no-op). */
+  signalActive(runId: string): Promise<RunRead> {
+    return this.#lifecycle(runId, 'active');
+  }
+
+  /**
+   * Brings a run to `active` on either manager era: `/ready`, then `/active` when the run stopped at
+   * `ready` (claim era). A run that is already `ready` or `active` is fine too.
+   */
+  async activateRun(runId: string): Promise<RunRead> {
+    let run: RunRead;
+    try {
+      run = await this.signalReady(runId);
+    } catch (error) {
+      if (!(error instanceof GridFleetApiError && error.status === 409 && error.code === 'CONFLICT'))
+        throw error;
+      run = await this.getRun(runId);
+      if (run.state !== 'ready' && run.state !== 'active') throw error;
+    }
+    return run.state === 'ready' ? this.signalActive(runId) : run;
+  }
+
+  /** `POST /runs/{id}/heartbeat`: keeps the run alive and reports its state. */
+  heartbeat(runId: string): Promise<HeartbeatResponse> {
+    return this.http.request({
+      method: 'POST',
+      path: `/runs/${pathSegment(runId, 'runId')}/heartbeat`,
+      endpoint: 'POST /runs/{run_id}/heartbeat',
+      runId,
+      schema: heartbeatResponseSchema,
+    });
+  }
+
+  /** `POST /runs/{id}/complete`. */
+  completeRun(runId: string): Promise<RunRead> {
+    return this.#lifecycle(runId, 'complete');
+  }
+
+  /** `POST /runs/{id}/cancel`. */
+  cancelRun(runId: string): Promise<RunRead> {
+    return this.#lifecycle(runId, 'cancel');
+  }
+
+  /**
+   * `POST /runs/{id}/devices/{device_id}/preparation-failed`: permanently excludes the device from the
+   * run. At most two attempts, retrying only transport errors and 503/504, each with a timeout above
+   * the manager's own 30 s. With `suppressErrors` a failure is logged and null returned.
+   */
+  async reportPreparationFailure(
+    runId: string,
+    deviceId: string,
+    message: string,
+    options: { source?: string; suppressErrors?: boolean } = {},
+  ): Promise<RunRead | null> {
+    const spec = {
+      method: 'POST' as const,
+      path: `/runs/${pathSegment(runId, 'runId')}/devices/${pathSegment(deviceId, 'deviceId')}/preparation-failed`,
+      endpoint: 'POST /runs/{run_id}/devices/{device_id}/preparation-failed',
+      runId,
+      body: { message, source: options.source ?? 'ci_preparation' },
+      timeoutMs: ABOVE_SERVER_TIMEOUT_MS,
+      schema: runReadSchema,
+    };
+    const send = async (): Promise<RunRead> => {
+      try {
+        return await this.http.request(spec);
+      } catch (error) {
+        const retryable =
+          error instanceof GridFleetTransportError ||
+          (error instanceof GridFleetApiError && (error.status === 503 || error.status === 504));
+        if (!retryable) throw error;
+        this.logger.warn(
+          `preparation-failed report for device ${deviceId} failed, retrying once: ${error.message}`,
+        );
+        return this.http.request(spec);
+      }
+    };
+    return this.maybeSuppress(
+      `report preparation failure of ${deviceId}`,
+      send,
+      options.suppressErrors ?? false,
+    );
+  }
+
+  /**
+   * `POST /runs/{id}/claim`: leases one reserved device to a worker.
+   *
+   * @throws NoClaimableDevicesError when nothing is claimable right now; UnknownIncludeError on a bad include.
+   */
+  claimDevice(runId: string, request: ClaimRequest = {}): Promise<ClaimResponse> {
+    const include = includeQueryValue(request.include, 'claimDevice');
+    return this.http.request({
+      method: 'POST',
+      path: `/runs/${pathSegment(runId, 'runId')}/claim`,
+      endpoint: 'POST /runs/{run_id}/claim',
+      runId,
+      query: include ? new URLSearchParams({ include }) : undefined,
+      body: request.workerId === undefined ? undefined : { worker_id: request.workerId },
+      schema: claimResponseSchema,
+    });
+  }
+
+  /**
+   * Claims with retries: waits for the earliest of `next_available_at`, `retry_after_sec` and
+   * `Retry-After` (never past `maxWaitSec`), can be aborted or woken early, and finally throws
+   * NoClaimableDevicesError naming the run and how long it waited.
+   */
+  claimDeviceWithRetry(
+    runId: string,
+    request: ClaimRequest & ClaimRetryOptions = {},
+  ): Promise<ClaimResponse> {
+    includeQueryValue(request.include, 'claimDeviceWithRetry');
+    return retryClaim(runId, () => this.claimDevice(runId, request), this.clock, request);
+  }
+
+  /** `POST /runs/{id}/release`: gives a claimed device back (throws on any error). */
+  releaseDevice(runId: string, request: ReleaseRequest): Promise<ReleaseResponse> {
+    return this.http.request({
+      method: 'POST',
+      path: `/runs/${pathSegment(runId, 'runId')}/release`,
+      endpoint: 'POST /runs/{run_id}/release',
+      runId,
+      body: { device_id: request.deviceId, worker_id: request.workerId },
+      schema: releaseResponseSchema,
+    });
+  }
+
+  /**
+   * Release that tolerates what is already done: true on success, false when the run is gone (404) or
+   * the device is already unclaimed (409 "is not claimed", real envelope or legacy `detail`). Throws on
+   * a wrong-worker conflict and everything else.
+   */
+  async releaseDeviceSafe(runId: string, request: ReleaseRequest): Promise<boolean> {
+    try {
+      await this.releaseDevice(runId, request);
+      return true;
+    } catch (error) {
+      if (!(error instanceof GridFleetApiError)) throw error;
+      if (error.status === 404 && (error.code === 'NOT_FOUND' || error.code === null)) return false;
+      const text = `${error.code === null ? '' : error.serverMessage} ${error.legacyDetail ?? ''}`;
+      if (error.status === 409 && text.includes('is not claimed')) return false;
+      throw error;
+    }
+  }
+
+  /** `POST /runs/{id}/devices/{device_id}/release-with-cooldown`: release and keep the run off the device. */
+  releaseDeviceWithCooldown(
+    runId: string,
+    request: ReleaseRequest & { reason: string; ttlSeconds: number },
+  ): Promise<CooldownResult> {
+    return this.http.request({
+      method: 'POST',
+      path: `/runs/${pathSegment(runId, 'runId')}/devices/${pathSegment(request.deviceId, 'deviceId')}/release-with-cooldown`,
+      endpoint: 'POST /runs/{run_id}/devices/{device_id}/release-with-cooldown',
+      runId,
+      body: { worker_id: request.workerId, reason: request.reason, ttl_seconds: request.ttlSeconds },
+      schema: cooldownResultSchema,
+    });
+  }
+
+  /** Starts a background heartbeat for the run (first beat after one interval). */
+  startHeartbeat(
+    runId: string,
+    intervalSec = 30,
+    options: Omit<RunHeartbeatOptions, 'intervalSec'> = {},
+  ): RunHeartbeat {
+    return new RunHeartbeat(this, runId, { logger: this.logger, ...options, intervalSec }).start();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * GridFleet manager client: HTTP layer, typed errors, zod schemas, heartbeat and run cleanup.
+ *
+ * @packageDocumentation
+ */
+export {
+  type ClaimRetryOptions,
+  claimRetryDelayMs,
+  MIN_CLAIM_RETRY_DELAY_MS,
+  retryClaim,
+} from './claim_retry';
+export {
+  type ClaimRequest,
+  GridFleetClient,
+  type ReleaseRequest,
+  type ReserveDevicesRequest,
+} from './client';
+export { ClientBase, type GridFleetClientOptions, type SuppressOptions } from './client_base';
+export { type Clock, interruptibleSleep, type SleepOutcome, systemClock } from './clock';
+export { DeviceApi } from './device_api';
+export { type DeviceFilters, deviceFiltersToQuery } from './device_filters';
+export { type SessionFinishedNotifier, wrapDeleteSession } from './driver_session';
+export {
+  type BasicCredentials,
+  DEFAULT_API_URL,
+  DEFAULT_GRID_URL,
+  ENV_VARS,
+  type GridFleetEnv,
+  readGridFleetEnv,
+  stripTrailingSlashes,
+} from './env';
+export {
+  DEFAULT_RETRY_AFTER_SEC,
+  type ErrorResponse,
+  type FailureContext,
+  mapAxiosError,
+  mapErrorResponse,
+  parseRetryAfterHeader,
+} from './error_mapping';
+export {
+  type ApiFailure,
+  GridFleetApiError,
+  GridFleetError,
+  GridFleetTransportError,
+  NoClaimableDevicesError,
+  ReserveCapabilitiesUnsupportedError,
+  type ResponseIssue,
+  ResponseValidationError,
+  redactUrl,
+  UnknownIncludeError,
+} from './errors';
+export {
+  type HeartbeatSender,
+  type HeartbeatStopReason,
+  RunHeartbeat,
+  type RunHeartbeatOptions,
+} from './heartbeat';
+export {
+  ABOVE_SERVER_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
+  HttpLayer,
+  type HttpOptions,
+  RESERVE_TIMEOUT_MS,
+  type RequestSpec,
+  SESSION_TIMEOUT_MS,
+} from './http';
+export { type ClaimInclude, includeQueryValue, type ReserveInclude } from './include';
+export { consoleLogger, type GridFleetLogger, silentLogger } from './logger';
+export { type DeviceRequirement, requirementsToWire } from './requirements';
+export {
+  type CleanupPolicy,
+  type RunCleanup,
+  type RunCleanupClient,
+  type RunCleanupOptions,
+  registerRunCleanup,
+} from './run_cleanup';
+export * from './schemas';
+export { SessionApi } from './session_api';
+export {
+  registrationFromCapabilities,
+  type SessionRegistration,
+  sessionRegistrationToWire,
+} from './session_fields';

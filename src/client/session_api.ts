@@ -1,0 +1,101 @@
+import type { Browser } from 'webdriverio' with { 'resolution-mode': 'import' };
+import { pathSegment, type SuppressOptions } from './client_base';
+import { DeviceApi } from './device_api';
+import { wrapDeleteSession } from './driver_session';
+import { SESSION_TIMEOUT_MS } from './http';
+import type { SessionStatus } from './schemas/common';
+import { type Session, sessionSchema } from './schemas/session';
+import {
+  registrationFromCapabilities,
+  type SessionRegistration,
+  sessionRegistrationToWire,
+} from './session_fields';
+
+const SESSION_STATUSES: readonly SessionStatus[] = ['running', 'passed', 'failed', 'error'];
+
+/** Session reporting of the client; failures are suppressed (logged) by default, like the testkit. */
+export class SessionApi extends DeviceApi {
+  /** `POST /sessions` (idempotent by session id). Errors suppressed by default: logged, null returned. */
+  registerSession(fields: SessionRegistration, options: SuppressOptions = {}): Promise<Session | null> {
+    const body = sessionRegistrationToWire(fields);
+    return this.maybeSuppress(
+      `register session ${fields.sessionId}`,
+      () =>
+        this.http.request({
+          method: 'POST',
+          path: '/sessions',
+          endpoint: 'POST /sessions',
+          body,
+          timeoutMs: SESSION_TIMEOUT_MS,
+          schema: sessionSchema,
+        }),
+      options.suppressErrors ?? true,
+    );
+  }
+
+  /**
+   * Registers the driver's session (id, device and target from its capabilities; `fields` win) and
+   * wraps `driver.deleteSession` so `/sessions/{id}/finished` is posted exactly once.
+   */
+  async registerSessionFromDriver(
+    driver: Browser,
+    fields: Partial<SessionRegistration> = {},
+    options: SuppressOptions = {},
+  ): Promise<Session | null> {
+    const sessionId = driver.sessionId;
+    if (typeof sessionId !== 'string' || sessionId === '') {
+      throw new TypeError(
+        'registerSessionFromDriver: the driver has no sessionId (was the session created?).',
+      );
+    }
+    const capabilities = (driver.capabilities ?? {}) as Record<string, unknown>;
+    const derived = registrationFromCapabilities(sessionId, capabilities);
+    const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    wrapDeleteSession(driver, sessionId, this);
+    return this.registerSession({ ...derived, ...defined, sessionId }, options);
+  }
+
+  /** `POST /sessions/{id}/finished`. Errors suppressed by default (logged, false returned). */
+  async notifySessionFinished(sessionId: string, options: SuppressOptions = {}): Promise<boolean> {
+    const done = await this.maybeSuppress(
+      `notify session ${sessionId} finished`,
+      async () => {
+        await this.http.request({
+          method: 'POST',
+          path: `/sessions/${pathSegment(sessionId, 'sessionId')}/finished`,
+          endpoint: 'POST /sessions/{session_id}/finished',
+          timeoutMs: SESSION_TIMEOUT_MS,
+        });
+        return true;
+      },
+      options.suppressErrors ?? true,
+    );
+    return done === true;
+  }
+
+  /** `PATCH /sessions/{id}/status`. Errors suppressed by default (logged, null returned). */
+  updateSessionStatus(
+    sessionId: string,
+    status: SessionStatus,
+    options: SuppressOptions = {},
+  ): Promise<Session | null> {
+    if (!SESSION_STATUSES.includes(status)) {
+      throw new TypeError(
+        `updateSessionStatus: status must be one of ${SESSION_STATUSES.join(', ')}, got '${status}'.`,
+      );
+    }
+    return this.maybeSuppress(
+      `update session ${sessionId} status to ${status}`,
+      () =>
+        this.http.request({
+          method: 'PATCH',
+          path: `/sessions/${pathSegment(sessionId, 'sessionId')}/status`,
+          endpoint: 'PATCH /sessions/{session_id}/status',
+          body: { status },
+          timeoutMs: SESSION_TIMEOUT_MS,
+          schema: sessionSchema,
+        }),
+      options.suppressErrors ?? true,
+    );
+  }
+}
