@@ -6,18 +6,47 @@ import { after, before, describe, it } from 'node:test';
 import { PACK, PLATFORM, RunTracker, uniqueName } from './support/fixtures';
 import { assertFields } from './support/shapes';
 import { type ContractTarget, openTarget } from './support/target';
-import { type Json, expectError, expectOk, expectOkArray } from './support/wire';
+import { expectError, expectOk, expectOkArray, type Json } from './support/wire';
 
 const PACK_FIELDS = [
-  'id', 'display_name', 'maintainer', 'license', 'state', 'current_release', 'platforms', 'appium_server',
-  'appium_driver', 'workarounds', 'doctor', 'insecure_features', 'features', 'runtime_policy', 'active_runs',
-  'live_sessions', 'derived_from', 'runtime_summary',
+  'id',
+  'display_name',
+  'maintainer',
+  'license',
+  'state',
+  'current_release',
+  'platforms',
+  'appium_server',
+  'appium_driver',
+  'workarounds',
+  'doctor',
+  'insecure_features',
+  'features',
+  'runtime_policy',
+  'active_runs',
+  'live_sessions',
+  'derived_from',
+  'runtime_summary',
 ];
 const PLATFORM_FIELDS = [
-  'id', 'display_name', 'automation_name', 'appium_platform_name', 'device_types', 'connection_types',
-  'grid_slots', 'identity_scheme', 'identity_scope', 'lifecycle_actions', 'health_checks',
-  'device_fields_schema', 'capabilities', 'display_metadata', 'default_capabilities', 'connection_behavior',
-  'parallel_resources', 'device_type_overrides',
+  'id',
+  'display_name',
+  'automation_name',
+  'appium_platform_name',
+  'device_types',
+  'connection_types',
+  'grid_slots',
+  'identity_scheme',
+  'identity_scope',
+  'lifecycle_actions',
+  'health_checks',
+  'device_fields_schema',
+  'capabilities',
+  'display_metadata',
+  'default_capabilities',
+  'connection_behavior',
+  'parallel_resources',
+  'device_type_overrides',
 ];
 
 describe('driver-pack catalog', () => {
@@ -42,20 +71,40 @@ describe('driver-pack catalog', () => {
     assert.deepEqual(packIds, [...packIds].sort(), 'ordered by pack id');
     for (const pack of packs) {
       assertFields(pack, PACK_FIELDS, `pack ${pack.id}`);
-      assert.ok(['draft', 'enabled', 'draining', 'disabled'].includes(String(pack.state)), `pack ${pack.id} state`);
+      assert.ok(
+        ['draft', 'enabled', 'draining', 'disabled'].includes(String(pack.state)),
+        `pack ${pack.id} state`,
+      );
       assert.ok(Array.isArray(pack.platforms), `pack ${pack.id} platforms`);
-      assertFields(pack.runtime_policy, ['strategy', 'appium_server_version', 'appium_driver_version'], 'runtime_policy');
+      assertFields(
+        pack.runtime_policy,
+        ['strategy', 'appium_server_version', 'appium_driver_version'],
+        'runtime_policy',
+      );
       assertFields(
         pack.runtime_summary,
-        ['installed_hosts', 'blocked_hosts', 'actual_appium_server_versions', 'actual_appium_driver_versions', 'driver_drift_hosts'],
+        [
+          'installed_hosts',
+          'blocked_hosts',
+          'actual_appium_server_versions',
+          'actual_appium_driver_versions',
+          'driver_drift_hosts',
+        ],
         'runtime_summary',
       );
       for (const platform of pack.platforms as Json[]) {
         assertFields(platform, PLATFORM_FIELDS, `platform ${pack.id}/${platform.id}`);
         for (const check of platform.health_checks as Json[]) {
-          assert.ok('applies_when' in check, `${pack.id}/${platform.id}: health_checks[] always carry applies_when`);
+          assert.ok(
+            'applies_when' in check,
+            `${pack.id}/${platform.id}: health_checks[] always carry applies_when`,
+          );
         }
-        assertFields(platform.capabilities, ['stereotype', 'session_required'], `${platform.id}.capabilities`);
+        assertFields(
+          platform.capabilities,
+          ['stereotype', 'session_required'],
+          `${platform.id}.capabilities`,
+        );
       }
     }
   });
@@ -98,17 +147,32 @@ describe('driver-pack catalog', () => {
   });
 
   it('an unknown pack is pack_unavailable; a platform not in the pack is platform_removed (§6.2 step 5)', async () => {
-    expectError(await runs.create({ name: uniqueName('no-pack'), requirements: [{ pack_id: 'appium-foo', platform_id: PLATFORM }] }), 'unknown pack', {
-      status: 422,
-      code: 'VALIDATION_ERROR',
-      message: 'appium-foo',
-      details: { code: 'pack_unavailable', message: 'appium-foo' },
-    });
+    expectError(
+      await runs.create({
+        name: uniqueName('no-pack'),
+        requirements: [{ pack_id: 'appium-foo', platform_id: PLATFORM }],
+      }),
+      'unknown pack',
+      {
+        status: 422,
+        code: 'VALIDATION_ERROR',
+        message: 'appium-foo',
+        details: { code: 'pack_unavailable', message: 'appium-foo' },
+      },
+    );
     const missing = `${PACK}:no_such_platform`;
     expectError(
-      await runs.create({ name: uniqueName('no-platform'), requirements: [{ pack_id: PACK, platform_id: 'no_such_platform' }] }),
+      await runs.create({
+        name: uniqueName('no-platform'),
+        requirements: [{ pack_id: PACK, platform_id: 'no_such_platform' }],
+      }),
       'platform not in pack',
-      { status: 422, code: 'VALIDATION_ERROR', message: missing, details: { code: 'platform_removed', message: missing } },
+      {
+        status: 422,
+        code: 'VALIDATION_ERROR',
+        message: missing,
+        details: { code: 'platform_removed', message: missing },
+      },
     );
   });
 });

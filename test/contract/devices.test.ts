@@ -4,10 +4,25 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MISSING_UUID, PACK, PLATFORM, RunTracker, claim, eligibleDevices, requirement } from './support/fixtures';
-import { DEVICE_PAGE_FIELDS, assertDevice, assertFields } from './support/shapes';
+import {
+  claim,
+  eligibleDevices,
+  MISSING_UUID,
+  PACK,
+  PLATFORM,
+  RunTracker,
+  requirement,
+} from './support/fixtures';
+import { assertDevice, assertFields, DEVICE_PAGE_FIELDS } from './support/shapes';
 import { type ContractTarget, openTarget } from './support/target';
-import { type Json, expectError, expectFrameworkError, expectOk, expectOkArray, expectValidationIssues } from './support/wire';
+import {
+  expectError,
+  expectFrameworkError,
+  expectOk,
+  expectOkArray,
+  expectValidationIssues,
+  type Json,
+} from './support/wire';
 
 describe('devices', () => {
   let target: ContractTarget;
@@ -38,7 +53,10 @@ describe('devices', () => {
       const b = all[i] as Json;
       const ca = Date.parse(String(a.created_at));
       const cb = Date.parse(String(b.created_at));
-      assert.ok(ca > cb || (ca === cb && String(a.id) > String(b.id)), `order at ${i}: ${a.id} before ${b.id}`);
+      assert.ok(
+        ca > cb || (ca === cb && String(a.id) > String(b.id)),
+        `order at ${i}: ${a.id} before ${b.id}`,
+      );
     }
   });
 
@@ -59,7 +77,14 @@ describe('devices', () => {
   });
 
   it('limit outside 1..500 and invalid enums are 422 (§4.2)', async () => {
-    for (const query of ['limit=0', 'limit=501', 'status=bogus', 'device_type=phone', 'connection_type=wifi', 'host_id=nope']) {
+    for (const query of [
+      'limit=0',
+      'limit=501',
+      'status=bogus',
+      'device_type=phone',
+      'connection_type=wifi',
+      'host_id=nope',
+    ]) {
       expectValidationIssues(await target.api.get(`/api/devices?${query}`), `GET /api/devices?${query}`);
     }
   });
@@ -68,15 +93,23 @@ describe('devices', () => {
     const sample = all.find((d) => d.connection_target) as Json;
     const byPack = await list(`pack_id=${sample.pack_id}&platform_id=${sample.platform_id}`);
     assert.ok(byPack.every((d) => d.pack_id === sample.pack_id && d.platform_id === sample.platform_id));
-    assert.deepEqual(ids(byPack), ids(all.filter((d) => d.pack_id === sample.pack_id && d.platform_id === sample.platform_id)));
-    assert.deepEqual(ids(await list(`identity_value=${encodeURIComponent(String(sample.identity_value))}`)), [sample.id]);
+    assert.deepEqual(
+      ids(byPack),
+      ids(all.filter((d) => d.pack_id === sample.pack_id && d.platform_id === sample.platform_id)),
+    );
+    assert.deepEqual(ids(await list(`identity_value=${encodeURIComponent(String(sample.identity_value))}`)), [
+      sample.id,
+    ]);
     const byTarget = await list(`connection_target=${encodeURIComponent(String(sample.connection_target))}`);
     assert.deepEqual(ids(byTarget), ids(all.filter((d) => d.connection_target === sample.connection_target)));
     const byOs = await list(`os_version=${encodeURIComponent(String(sample.os_version))}`);
     assert.deepEqual(ids(byOs), ids(all.filter((d) => d.os_version === sample.os_version)));
     assert.deepEqual(await list('pack_id=no-such-pack'), []);
     const partial = String(sample.identity_value).slice(0, -1);
-    assert.ok(!ids(await list(`identity_value=${encodeURIComponent(partial)}`)).includes(String(sample.id)), 'no prefix match');
+    assert.ok(
+      !ids(await list(`identity_value=${encodeURIComponent(partial)}`)).includes(String(sample.id)),
+      'no prefix match',
+    );
   });
 
   it('search is a case-insensitive substring of name, identity_value or connection_target (§4.2)', async () => {
@@ -87,7 +120,10 @@ describe('devices', () => {
     const lower = needle.toLowerCase();
     for (const d of found) {
       const hay = [d.name, d.identity_value, d.connection_target].map((v) => String(v ?? '').toLowerCase());
-      assert.ok(hay.some((h) => h.includes(lower)), `${d.id} matches ${needle}`);
+      assert.ok(
+        hay.some((h) => h.includes(lower)),
+        `${d.id} matches ${needle}`,
+      );
     }
   });
 
@@ -100,12 +136,20 @@ describe('devices', () => {
     const matches = await list(q(key, value));
     assert.ok(ids(matches).includes(String(tagged.id)));
     assert.deepEqual(ids(matches), ids(all.filter((d) => (d.tags as Json | null)?.[key] === value)));
-    const allTags = Object.entries(tags).map(([k, v]) => q(k, v)).join('&');
+    const allTags = Object.entries(tags)
+      .map(([k, v]) => q(k, v))
+      .join('&');
     const anded = await list(allTags);
     assert.ok(ids(anded).includes(String(tagged.id)));
     for (const d of anded) for (const [k, v] of Object.entries(tags)) assert.equal((d.tags as Json)[k], v);
-    assert.ok(!ids(await list(`${q(key, value)}&${q(key, `${value}-nope`)}`)).includes(String(tagged.id)), 'last value wins');
-    assert.ok(ids(await list(`${q(key, `${value}-nope`)}&${q(key, value)}`)).includes(String(tagged.id)), 'last value wins');
+    assert.ok(
+      !ids(await list(`${q(key, value)}&${q(key, `${value}-nope`)}`)).includes(String(tagged.id)),
+      'last value wins',
+    );
+    assert.ok(
+      ids(await list(`${q(key, `${value}-nope`)}&${q(key, value)}`)).includes(String(tagged.id)),
+      'last value wins',
+    );
     assert.deepEqual(ids(await list('tags.=x')), ids(all), 'bare tags. is ignored');
   });
 
@@ -135,9 +179,22 @@ describe('devices', () => {
 
   it('GET /devices/{id} is the Device plus appium_node and sessions (§4.4)', async () => {
     const sample = all[0] as Json;
-    const detail = assertDevice(expectOk(await target.api.get(`/api/devices/${sample.id}`), 'device detail'), 'detail', true);
+    const detail = assertDevice(
+      expectOk(await target.api.get(`/api/devices/${sample.id}`), 'device detail'),
+      'detail',
+      true,
+    );
     const { appium_node: _node, sessions: _sessions, ...base } = detail;
-    for (const key of ['id', 'pack_id', 'platform_id', 'identity_value', 'connection_target', 'name', 'tags', 'device_config']) {
+    for (const key of [
+      'id',
+      'pack_id',
+      'platform_id',
+      'identity_value',
+      'connection_target',
+      'name',
+      'tags',
+      'device_config',
+    ]) {
       assert.deepEqual(base[key], sample[key], key);
     }
     expectError(await target.api.get(`/api/devices/${MISSING_UUID}`), 'missing device', {
@@ -175,10 +232,16 @@ describe('devices', () => {
     const keys = Object.keys(config);
     if (keys.length > 0) {
       const first = keys[0] as string;
-      const some = expectOk(await target.api.get(`/api/devices/${withConfig.id}/config?keys=${first},no_such_key`), 'keys=');
+      const some = expectOk(
+        await target.api.get(`/api/devices/${withConfig.id}/config?keys=${first},no_such_key`),
+        'keys=',
+      );
       assert.deepEqual(some, { [first]: config[first] });
     }
-    const none = expectOk(await target.api.get(`/api/devices/${withConfig.id}/config?keys=no_such_key`), 'keys=unknown');
+    const none = expectOk(
+      await target.api.get(`/api/devices/${withConfig.id}/config?keys=no_such_key`),
+      'keys=unknown',
+    );
     assert.deepEqual(none, {});
     expectError(await target.api.get(`/api/devices/${MISSING_UUID}/config`), 'config of missing device', {
       status: 404,
@@ -198,10 +261,14 @@ describe('devices', () => {
     assert.equal(caps['appium:deviceName'], device.name);
     assert.equal(caps['appium:gridfleet:deviceId'], device.id);
     assert.equal(caps['appium:automationName'], platform.automation_name);
-    expectError(await target.api.get(`/api/devices/${MISSING_UUID}/capabilities`), 'capabilities of missing device', {
-      status: 404,
-      code: 'NOT_FOUND',
-      message: 'Device not found',
-    });
+    expectError(
+      await target.api.get(`/api/devices/${MISSING_UUID}/capabilities`),
+      'capabilities of missing device',
+      {
+        status: 404,
+        code: 'NOT_FOUND',
+        message: 'Device not found',
+      },
+    );
   });
 });

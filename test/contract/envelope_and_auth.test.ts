@@ -43,7 +43,11 @@ describe('error envelope and wire format', () => {
 
   it('application errors are enveloped, details omitted when absent, request_id = x-request-id (§3)', async () => {
     const res = await target.api.get(`/api/runs/${MISSING_UUID}`);
-    const error = expectError(res, 'GET missing run', { status: 404, code: 'NOT_FOUND', message: 'Run not found' });
+    const error = expectError(res, 'GET missing run', {
+      status: 404,
+      code: 'NOT_FOUND',
+      message: 'Run not found',
+    });
     assert.match(String(error.request_id), UUID, 'a generated request id is a UUID');
     assert.equal((res.json as Record<string, unknown>).detail, undefined, 'no top-level detail');
   });
@@ -52,7 +56,11 @@ describe('error envelope and wire format', () => {
     const requestId = `contract-${Date.now()}`;
     const res = await target.api.get(`/api/runs/${MISSING_UUID}`, { headers: { 'x-request-id': requestId } });
     assert.equal(res.headers.get('x-request-id'), requestId);
-    expectError(res, 'GET missing run with request id', { status: 404, code: 'NOT_FOUND', message: 'Run not found' });
+    expectError(res, 'GET missing run with request id', {
+      status: 404,
+      code: 'NOT_FOUND',
+      message: 'Run not found',
+    });
     const ok = await target.api.get('/api/driver-packs/catalog', { headers: { 'x-request-id': requestId } });
     assert.equal(ok.headers.get('x-request-id'), requestId, 'echoed on success too');
   });
@@ -79,7 +87,10 @@ describe('error envelope and wire format', () => {
   });
 
   it('malformed UUID path parameters are a 422 uuid_parsing issue, before any lookup (§1, §11.4, §12)', async () => {
-    const issues = expectValidationIssues(await target.api.get('/api/runs/not-a-uuid'), 'GET /runs/not-a-uuid');
+    const issues = expectValidationIssues(
+      await target.api.get('/api/runs/not-a-uuid'),
+      'GET /runs/not-a-uuid',
+    );
     assert.deepEqual(issues, [
       {
         type: 'uuid_parsing',
@@ -89,7 +100,10 @@ describe('error envelope and wire format', () => {
         ctx: { error: 'invalid character: found `n` at 1' },
       },
     ]);
-    const deviceIssues = expectValidationIssues(await target.api.get('/api/devices/not-a-uuid'), 'GET /devices/not-a-uuid');
+    const deviceIssues = expectValidationIssues(
+      await target.api.get('/api/devices/not-a-uuid'),
+      'GET /devices/not-a-uuid',
+    );
     assert.deepEqual(deviceIssues[0]?.loc, ['path', 'device_id']);
     assert.equal(deviceIssues[0]?.type, 'uuid_parsing');
   });
@@ -97,7 +111,10 @@ describe('error envelope and wire format', () => {
   it('every run endpoint validates the run id before looking it up (§11.4)', async () => {
     const paths = ['heartbeat', 'ready', 'active', 'complete', 'cancel', 'force-release', 'claim'];
     for (const p of paths) {
-      const issues = expectValidationIssues(await target.api.post(`/api/runs/nope/${p}`), `POST /runs/nope/${p}`);
+      const issues = expectValidationIssues(
+        await target.api.post(`/api/runs/nope/${p}`),
+        `POST /runs/nope/${p}`,
+      );
       assert.deepEqual(issues[0]?.loc, ['path', 'run_id'], p);
       assert.equal(issues[0]?.type, 'uuid_parsing', p);
     }
@@ -105,7 +122,10 @@ describe('error envelope and wire format', () => {
 
   it('unknown query parameters are ignored (§1)', async () => {
     const plain = expectOkArray(await target.api.get(`/api/devices?pack_id=${PACK}`), 'devices');
-    const extra = expectOkArray(await target.api.get(`/api/devices?pack_id=${PACK}&bogus=1&also=x`), 'devices+bogus');
+    const extra = expectOkArray(
+      await target.api.get(`/api/devices?pack_id=${PACK}&bogus=1&also=x`),
+      'devices+bogus',
+    );
     assert.deepEqual(
       extra.map((d) => d.id),
       plain.map((d) => d.id),
@@ -166,7 +186,11 @@ describe('authentication (§2, §11.2)', () => {
       expectError(res, `GET ${path} without auth`, unauthorized);
       assert.equal(res.headers.get('www-authenticate'), null, `${path}: no WWW-Authenticate`);
     }
-    expectError(await anonApi.post('/api/runs', { name: 'x', requirements: [] }), 'POST /runs without auth', unauthorized);
+    expectError(
+      await anonApi.post('/api/runs', { name: 'x', requirements: [] }),
+      'POST /runs without auth',
+      unauthorized,
+    );
   });
 
   it('401 is decided before routing: unknown /api paths answer 401, not 404', async (t) => {

@@ -5,10 +5,28 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { PACK, PLATFORM, RunTracker, allAvailable, eligibleDevices, getDevice, getRun, requirement, uniqueName } from './support/fixtures';
-import { CURSOR_PAGE_FIELDS, RUN_CREATE_FIELDS, assertDeviceReservation, assertFields, assertReservedDevice, assertRun, assertZ } from './support/shapes';
+import {
+  allAvailable,
+  eligibleDevices,
+  getDevice,
+  getRun,
+  PACK,
+  PLATFORM,
+  RunTracker,
+  requirement,
+  uniqueName,
+} from './support/fixtures';
+import {
+  assertDeviceReservation,
+  assertFields,
+  assertReservedDevice,
+  assertRun,
+  assertZ,
+  CURSOR_PAGE_FIELDS,
+  RUN_CREATE_FIELDS,
+} from './support/shapes';
 import { type ContractTarget, openTarget } from './support/target';
-import { type Json, expectError, expectOk, expectValidationIssues, issueAt } from './support/wire';
+import { expectError, expectOk, expectValidationIssues, issueAt, type Json } from './support/wire';
 
 const notEnough = (extra: string, matched: number) =>
   `Not enough devices for requirement: pack_id=${PACK}, platform_id=${PLATFORM}, ${extra} (matched ${matched} eligible devices right now). Check /api/availability for current platform capacity or retry later.`;
@@ -36,12 +54,24 @@ describe('run creation', () => {
     const [entry] = run.devices as Json[];
     assertReservedDevice(entry, 'devices[0]');
     const clean: Json = {
-      pack_id: PACK, platform_id: PLATFORM, excluded: false, exclusion_reason: null, excluded_at: null,
-      excluded_until: null, cooldown_remaining_sec: null, cooldown_count: 0, cooldown_escalated: false,
-      claimed_by: null, claimed_at: null, config: null, live_capabilities: null, test_data: null,
+      pack_id: PACK,
+      platform_id: PLATFORM,
+      excluded: false,
+      exclusion_reason: null,
+      excluded_at: null,
+      excluded_until: null,
+      cooldown_remaining_sec: null,
+      cooldown_count: 0,
+      cooldown_escalated: false,
+      claimed_by: null,
+      claimed_at: null,
+      config: null,
+      live_capabilities: null,
+      test_data: null,
       unavailable_includes: null,
     };
-    for (const [key, value] of Object.entries(clean)) assert.deepEqual(entry?.[key], value, `devices[0].${key}`);
+    for (const [key, value] of Object.entries(clean))
+      assert.deepEqual(entry?.[key], value, `devices[0].${key}`);
     const detail = await getRun(target, String(run.id));
     assert.equal(detail.created_by, null, 'created_by null when omitted');
     assert.equal(detail.started_at, null);
@@ -56,8 +86,15 @@ describe('run creation', () => {
     assert.equal(device.operational_state, 'available');
     const reservation = assertDeviceReservation(device.reservation, 'device.reservation');
     assert.deepEqual(reservation, {
-      run_id: run.id, run_name: run.name, run_state: 'preparing', excluded: false, exclusion_reason: null,
-      excluded_until: null, cooldown_remaining_sec: null, cooldown_count: 0, cooldown_escalated: false,
+      run_id: run.id,
+      run_name: run.name,
+      run_state: 'preparing',
+      excluded: false,
+      exclusion_reason: null,
+      excluded_until: null,
+      cooldown_remaining_sec: null,
+      cooldown_count: 0,
+      cooldown_escalated: false,
     });
   });
 
@@ -77,23 +114,46 @@ describe('run creation', () => {
 
   it('schema problems are 422 issues: count+all_available, min_count without it, extra top-level keys (§6.2 step 1)', async () => {
     const both = await runs.create({ name: 'x', requirements: [allAvailable({ count: 1 })] });
-    const issue = issueAt(expectValidationIssues(both, 'count+all_available'), ['body', 'requirements', 0], 'count+all_available');
+    const issue = issueAt(
+      expectValidationIssues(both, 'count+all_available'),
+      ['body', 'requirements', 0],
+      'count+all_available',
+    );
     assert.equal(issue.type, 'value_error');
     assert.equal(issue.msg, 'Value error, count cannot be provided when allocation is all_available');
     assert.deepEqual(issue.ctx, { error: {} });
     const min = await runs.create({ name: 'x', requirements: [requirement(1, { min_count: 2 })] });
-    const minIssue = issueAt(expectValidationIssues(min, 'min_count without all_available'), ['body', 'requirements', 0], 'min_count');
-    assert.equal(minIssue.msg, 'Value error, min_count can only be provided when allocation is all_available');
+    const minIssue = issueAt(
+      expectValidationIssues(min, 'min_count without all_available'),
+      ['body', 'requirements', 0],
+      'min_count',
+    );
+    assert.equal(
+      minIssue.msg,
+      'Value error, min_count can only be provided when allocation is all_available',
+    );
     const extra = await runs.create({ name: 'x', requirements: [], wait_for_devices_sec: 0 });
     assert.deepEqual(expectValidationIssues(extra, 'extra key'), [
-      { type: 'extra_forbidden', loc: ['body', 'wait_for_devices_sec'], msg: 'Extra inputs are not permitted', input: 0 },
+      {
+        type: 'extra_forbidden',
+        loc: ['body', 'wait_for_devices_sec'],
+        msg: 'Extra inputs are not permitted',
+        input: 0,
+      },
     ]);
     const zero = await runs.create({ name: 'x', requirements: [requirement(0)] });
-    assert.equal(issueAt(expectValidationIssues(zero, 'count 0'), ['body', 'requirements', 0, 'count'], 'count 0').type, 'greater_than_equal');
+    assert.equal(
+      issueAt(expectValidationIssues(zero, 'count 0'), ['body', 'requirements', 0, 'count'], 'count 0').type,
+      'greater_than_equal',
+    );
   });
 
   it('checks run in order: schema, unknown include, capabilities include, TTL, pack, devices (§6.2)', async () => {
-    const body = (extra: Json = {}) => ({ name: uniqueName('order'), requirements: [requirement()], ...extra });
+    const body = (extra: Json = {}) => ({
+      name: uniqueName('order'),
+      requirements: [requirement()],
+      ...extra,
+    });
     // 1 before 2: a schema error wins over an unknown include.
     expectValidationIssues(await runs.create({ ...body(), bogus: 1 }, 'garbage'), 'schema before include');
     // 2: unknown tokens, sorted, and before the capabilities check.
@@ -112,26 +172,44 @@ describe('run creation', () => {
     });
     // 4 before 5: TTL wins over an unknown pack.
     const ttlMessage = 'TTL 240 exceeds maximum allowed TTL of 180 minutes';
-    expectError(await runs.create({ name: 'x', requirements: [{ pack_id: 'appium-foo', platform_id: 'x' }], ttl_minutes: 240 }), 'ttl', {
-      status: 409,
-      code: 'CONFLICT',
-      message: ttlMessage,
-    });
+    expectError(
+      await runs.create({
+        name: 'x',
+        requirements: [{ pack_id: 'appium-foo', platform_id: 'x' }],
+        ttl_minutes: 240,
+      }),
+      'ttl',
+      {
+        status: 409,
+        code: 'CONFLICT',
+        message: ttlMessage,
+      },
+    );
     expectOk(await runs.create(body({ ttl_minutes: 180 })), 'ttl == max is fine', 201);
     await runs.cleanup();
     // 5/6 per requirement: an unsatisfiable first requirement is reported before a later pack error.
     const many = eligible.length + 1;
     expectError(
-      await runs.create({ name: 'x', requirements: [requirement(many), { pack_id: 'appium-foo', platform_id: 'x' }] }),
+      await runs.create({
+        name: 'x',
+        requirements: [requirement(many), { pack_id: 'appium-foo', platform_id: 'x' }],
+      }),
       'first requirement fails first',
       { status: 409, code: 'CONFLICT', message: /^Not enough devices for requirement/ },
     );
-    expectError(await runs.create({ name: 'x', requirements: [requirement(), { pack_id: 'appium-foo', platform_id: 'x' }] }), 'later pack error', {
-      status: 422,
-      code: 'VALIDATION_ERROR',
-      message: 'appium-foo',
-      details: { code: 'pack_unavailable', message: 'appium-foo' },
-    });
+    expectError(
+      await runs.create({
+        name: 'x',
+        requirements: [requirement(), { pack_id: 'appium-foo', platform_id: 'x' }],
+      }),
+      'later pack error',
+      {
+        status: 422,
+        code: 'VALIDATION_ERROR',
+        message: 'appium-foo',
+        details: { code: 'pack_unavailable', message: 'appium-foo' },
+      },
+    );
   });
 
   it('not enough devices → 409 with the exact message and nothing reserved (§6.2 step 6, §11.8)', async () => {
@@ -143,19 +221,31 @@ describe('run creation', () => {
       code: 'CONFLICT',
       message: notEnough(`os_version=None, count=${n + 1}`, n),
     });
-    expectError(await runs.create({ name: 'x', requirements: [allAvailable({ min_count: n + 1 })] }), 'min_count too high', {
-      status: 409,
-      code: 'CONFLICT',
-      message: notEnough(`os_version=None, allocation=all_available, min_count=${n + 1}`, n),
-    });
-    expectError(await runs.create({ name: 'x', requirements: [requirement(1, { os_version: 'contract-os' })] }), 'os_version', {
-      status: 409,
-      code: 'CONFLICT',
-      message: notEnough('os_version=contract-os, count=1', 0),
-    });
+    expectError(
+      await runs.create({ name: 'x', requirements: [allAvailable({ min_count: n + 1 })] }),
+      'min_count too high',
+      {
+        status: 409,
+        code: 'CONFLICT',
+        message: notEnough(`os_version=None, allocation=all_available, min_count=${n + 1}`, n),
+      },
+    );
+    expectError(
+      await runs.create({ name: 'x', requirements: [requirement(1, { os_version: 'contract-os' })] }),
+      'os_version',
+      {
+        status: 409,
+        code: 'CONFLICT',
+        message: notEnough('os_version=contract-os, count=1', 0),
+      },
+    );
     // No partial reservation: the first requirement could be met, the second cannot.
     const res = await runs.create({ name: 'x', requirements: [requirement(1), requirement(n)] });
-    expectError(res, 'second requirement unsatisfiable', { status: 409, code: 'CONFLICT', message: notEnough(`os_version=None, count=${n}`, n - 1) });
+    expectError(res, 'second requirement unsatisfiable', {
+      status: 409,
+      code: 'CONFLICT',
+      message: notEnough(`os_version=None, count=${n}`, n - 1),
+    });
     for (const id of deviceIds) {
       const device = await getDevice(target, id);
       assert.equal(device.hold, null, `device ${id} was not reserved by the failed request`);
@@ -176,20 +266,30 @@ describe('run creation', () => {
   it('requirements are stored with defaults filled; unknown requirement keys are ignored (§6.1, §6.2)', async () => {
     const { run } = await runs.reserveAll();
     const stored = (await getRun(target, String(run.id))).requirements;
-    assert.deepEqual(stored, [{ pack_id: PACK, platform_id: PLATFORM, allocation: 'all_available', min_count: 1 }]);
+    assert.deepEqual(stored, [
+      { pack_id: PACK, platform_id: PLATFORM, allocation: 'all_available', min_count: 1 },
+    ]);
     await runs.cleanup();
-    const plain = await runs.reserve([{ pack_id: PACK, platform_id: PLATFORM, device_type: 'no-such-type', connection_type: 'x' }]);
+    const plain = await runs.reserve([
+      { pack_id: PACK, platform_id: PLATFORM, device_type: 'no-such-type', connection_type: 'x' },
+    ]);
     assert.equal((plain.devices as Json[]).length, 1, 'unknown keys do not filter');
-    assert.deepEqual((await getRun(target, String(plain.id))).requirements, [{ pack_id: PACK, platform_id: PLATFORM, count: 1 }]);
+    assert.deepEqual((await getRun(target, String(plain.id))).requirements, [
+      { pack_id: PACK, platform_id: PLATFORM, count: 1 },
+    ]);
   });
 
   it('tags in a requirement must all match exactly (§6.2)', async () => {
     const tagged = eligible.find((d) => Object.keys((d.tags as Json | null) ?? {}).length > 0);
-    expectError(await runs.create({ name: 'x', requirements: [requirement(1, { tags: { 'contract-tag': 'none' } })] }), 'tags miss', {
-      status: 409,
-      code: 'CONFLICT',
-      message: /^Not enough devices for requirement/,
-    });
+    expectError(
+      await runs.create({ name: 'x', requirements: [requirement(1, { tags: { 'contract-tag': 'none' } })] }),
+      'tags miss',
+      {
+        status: 409,
+        code: 'CONFLICT',
+        message: /^Not enough devices for requirement/,
+      },
+    );
     if (!tagged) return;
     const run = await runs.reserve([requirement(1, { tags: tagged.tags })]);
     const got = String((run.devices as Json[])[0]?.device_id);
@@ -206,15 +306,27 @@ describe('run creation', () => {
   });
 
   it('GET /runs lists RunRead items (no devices) newest first in an offset page (§6.3)', async () => {
-    const first = await runs.reserve([requirement()], { ttl_minutes: 30, heartbeat_timeout_sec: 300, created_by: 'contract' });
+    const first = await runs.reserve([requirement()], {
+      ttl_minutes: 30,
+      heartbeat_timeout_sec: 300,
+      created_by: 'contract',
+    });
     const second = await runs.reserve([requirement()]);
-    const page = assertFields(expectOk(await target.api.get('/api/runs?limit=2'), 'GET /runs'), CURSOR_PAGE_FIELDS, 'runs page');
+    const page = assertFields(
+      expectOk(await target.api.get('/api/runs?limit=2'), 'GET /runs'),
+      CURSOR_PAGE_FIELDS,
+      'runs page',
+    );
     assert.equal(page.limit, 2);
     assert.equal(page.offset, 0);
     assert.ok(Number(page.total) >= 2);
     const items = page.items as Json[];
     for (const [i, item] of items.entries()) assertRun(item, `runs.items[${i}]`);
-    assert.deepEqual(items.map((r) => r.id), [second.id, first.id], 'newest first');
+    assert.deepEqual(
+      items.map((r) => r.id),
+      [second.id, first.id],
+      'newest first',
+    );
     const firstRead = items[1] as Json;
     assert.equal(firstRead.ttl_minutes, 30);
     assert.equal(firstRead.heartbeat_timeout_sec, 300);

@@ -4,17 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MISSING_UUID, eligibleDevices } from './support/fixtures';
+import { eligibleDevices, MISSING_UUID } from './support/fixtures';
 import { assertFields, assertZ, UUID } from './support/shapes';
 import { type ContractTarget, openTarget } from './support/target';
-import { type Json, expectError, expectOk, expectOkArray, expectValidationIssues } from './support/wire';
+import { expectError, expectOk, expectOkArray, expectValidationIssues, type Json } from './support/wire';
 
 /** Python `json.dumps` default separators with ASCII escaping, as the manager measures the body. */
 function pythonJsonLength(value: unknown): number {
   const spaced = (v: unknown): string => {
     if (Array.isArray(v)) return `[${v.map(spaced).join(', ')}]`;
     if (v !== null && typeof v === 'object') {
-      return `{${Object.entries(v).map(([k, x]) => `${ascii(JSON.stringify(k))}: ${spaced(x)}`).join(', ')}}`;
+      return `{${Object.entries(v)
+        .map(([k, x]) => `${ascii(JSON.stringify(k))}: ${spaced(x)}`)
+        .join(', ')}}`;
     }
     return ascii(JSON.stringify(v));
   };
@@ -49,9 +51,19 @@ describe('device test_data', () => {
   });
 
   it('PATCH deep-merges objects, replaces arrays and scalars, stores null (§4.7)', async () => {
-    await target.api.put(path(), { flags: ['beta'], account: { pin: '0000', user: 'qa-a2' }, keep: 'me', gone: 1 });
+    await target.api.put(path(), {
+      flags: ['beta'],
+      account: { pin: '0000', user: 'qa-a2' },
+      keep: 'me',
+      gone: 1,
+    });
     const merged = expectOk(
-      await target.api.patch(path(), { account: { pin: '9999', extra: { deep: true } }, locale: 'de_DE', flags: ['x'], gone: null }),
+      await target.api.patch(path(), {
+        account: { pin: '9999', extra: { deep: true } },
+        locale: 'de_DE',
+        flags: ['x'],
+        gone: null,
+      }),
       'PATCH',
     );
     const expected = {
@@ -74,10 +86,18 @@ describe('device test_data', () => {
       const res = await target.api.request(method, path(), { body: ['not', 'an', 'object'] });
       const issues = expectValidationIssues(res, `${method} array root`);
       assert.deepEqual(issues, [
-        { type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary', input: ['not', 'an', 'object'] },
+        {
+          type: 'dict_type',
+          loc: ['body'],
+          msg: 'Input should be a valid dictionary',
+          input: ['not', 'an', 'object'],
+        },
       ]);
     }
-    const scalar = expectValidationIssues(await target.api.request('PUT', path(), { rawBody: '"text"' }), 'PUT string root');
+    const scalar = expectValidationIssues(
+      await target.api.request('PUT', path(), { rawBody: '"text"' }),
+      'PUT string root',
+    );
     assert.equal(scalar[0]?.type, 'dict_type');
   });
 
@@ -100,7 +120,10 @@ describe('device test_data', () => {
     const spaced = { list: new Array(25000).fill(0) };
     const size = pythonJsonLength(spaced);
     assert.ok(JSON.stringify(spaced).length < 65536 && size > 65536);
-    const spacedIssues = expectValidationIssues(await target.api.patch(path(), spaced), 'PATCH spaced > limit');
+    const spacedIssues = expectValidationIssues(
+      await target.api.patch(path(), spaced),
+      'PATCH spaced > limit',
+    );
     assert.equal(spacedIssues[0]?.msg, `Value error, test_data payload exceeds 65536 bytes (got ${size})`);
     // Non-ASCII counts as \uXXXX escapes (6 bytes each).
     const unicode = { t: 'é'.repeat(11000) };
@@ -112,7 +135,10 @@ describe('device test_data', () => {
 
   it('the limit is on the request, not on the merged result (§4.7)', async () => {
     await target.api.put(path(), { a: 'x'.repeat(60000) });
-    const merged = expectOk(await target.api.patch(path(), { b: 'y'.repeat(60000) }), 'PATCH growing past 64 KiB');
+    const merged = expectOk(
+      await target.api.patch(path(), { b: 'y'.repeat(60000) }),
+      'PATCH growing past 64 KiB',
+    );
     assert.equal((merged.a as string).length, 60000);
     assert.equal((merged.b as string).length, 60000);
   });
@@ -124,7 +150,11 @@ describe('device test_data', () => {
     assert.equal(history.length, 2);
     const [newest, older] = history as [Json, Json];
     for (const row of history) {
-      assertFields(row, ['id', 'previous_test_data', 'new_test_data', 'changed_by', 'changed_at'], 'history row');
+      assertFields(
+        row,
+        ['id', 'previous_test_data', 'new_test_data', 'changed_by', 'changed_at'],
+        'history row',
+      );
       assert.match(String(row.id), UUID);
       assertZ(row.changed_at, 'history.changed_at');
     }
@@ -138,6 +168,10 @@ describe('device test_data', () => {
     const notFound = { status: 404, code: 'NOT_FOUND', message: 'Device not found' };
     expectError(await target.api.get(`/api/devices/${MISSING_UUID}/test_data`), 'GET missing', notFound);
     expectError(await target.api.put(`/api/devices/${MISSING_UUID}/test_data`, {}), 'PUT missing', notFound);
-    expectError(await target.api.patch(`/api/devices/${MISSING_UUID}/test_data`, {}), 'PATCH missing', notFound);
+    expectError(
+      await target.api.patch(`/api/devices/${MISSING_UUID}/test_data`, {}),
+      'PATCH missing',
+      notFound,
+    );
   });
 });

@@ -38,7 +38,10 @@ export function uniqueName(prefix: string): string {
 export async function eligibleDevices(target: ContractTarget, min = 2): Promise<Json[]> {
   const res = await target.api.get(`/api/devices?pack_id=${PACK}&platform_id=${PLATFORM}&status=available`);
   const devices = (res.json as Json[]).filter(
-    (d) => d.readiness_state === 'verified' && (d.health_summary as Json).healthy !== false && d.reservation === null,
+    (d) =>
+      d.readiness_state === 'verified' &&
+      (d.health_summary as Json).healthy !== false &&
+      d.reservation === null,
   );
   assert.ok(
     devices.length >= min,
@@ -58,7 +61,8 @@ export class RunTracker {
   async create(body: Json, include?: string): Promise<WireResponse> {
     const query = include === undefined ? '' : `?include=${include}`;
     const res = await this.target.api.post(`/api/runs${query}`, body);
-    if (res.status === 201 && typeof (res.json as Json).id === 'string') this.ids.add((res.json as Json).id as string);
+    if (res.status === 201 && typeof (res.json as Json).id === 'string')
+      this.ids.add((res.json as Json).id as string);
     return res;
   }
 
@@ -86,7 +90,11 @@ export class RunTracker {
 
 /** `GET /api/runs/{id}` asserted as a RunDetail. */
 export async function getRun(target: ContractTarget, runId: string): Promise<Json> {
-  return assertRun(expectOk(await target.api.get(`/api/runs/${runId}`), `GET run ${runId}`), 'RunDetail', true);
+  return assertRun(
+    expectOk(await target.api.get(`/api/runs/${runId}`), `GET run ${runId}`),
+    'RunDetail',
+    true,
+  );
 }
 
 /** `GET /api/devices/{id}` body (detail shape). */
@@ -103,14 +111,24 @@ export function entryOf(run: Json, deviceId: string): Json {
 }
 
 /** `POST /runs/{id}/claim` with `worker_id` that must succeed; returns the ClaimResponse. */
-export async function claim(target: ContractTarget, runId: string, workerId: string, include?: string): Promise<Json> {
+export async function claim(
+  target: ContractTarget,
+  runId: string,
+  workerId: string,
+  include?: string,
+): Promise<Json> {
   const query = include === undefined ? '' : `?include=${include}`;
   const res = await target.api.post(`/api/runs/${runId}/claim${query}`, { worker_id: workerId });
   return assertClaim(expectOk(res, `claim by ${workerId}`), 'ClaimResponse');
 }
 
 /** `POST /runs/{id}/release` for `deviceId` by `workerId`. */
-export function release(target: ContractTarget, runId: string, deviceId: string, workerId: string): Promise<WireResponse> {
+export function release(
+  target: ContractTarget,
+  runId: string,
+  deviceId: string,
+  workerId: string,
+): Promise<WireResponse> {
   return target.api.post(`/api/runs/${runId}/release`, { device_id: deviceId, worker_id: workerId });
 }
 
@@ -139,7 +157,11 @@ export function sleep(ms: number): Promise<void> {
  * Polls `probe` until it returns a value that is not `undefined` or `deadlineMs` passes (then fails with
  * `what`). Used for the reaper, which runs on its own schedule; this is waiting, not a timing assertion.
  */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 40_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  deadlineMs = 40_000,
+): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const value = await probe();

@@ -8,13 +8,46 @@ import { isObject, type Json } from './wire';
 
 /** Device (`DeviceRead`) fields: list items, by-connection-target and the base of the detail (§4.1). */
 export const DEVICE_FIELDS = [
-  'id', 'pack_id', 'platform_id', 'platform_label', 'identity_scheme', 'identity_scope', 'identity_value',
-  'connection_target', 'name', 'os_version', 'manufacturer', 'model', 'model_number', 'software_versions',
-  'host_id', 'operational_state', 'hold', 'tags', 'auto_manage', 'device_type', 'connection_type',
-  'ip_address', 'device_config', 'battery_level_percent', 'battery_temperature_c', 'charging_state',
-  'hardware_health_status', 'hardware_telemetry_reported_at', 'hardware_telemetry_state', 'readiness_state',
-  'missing_setup_fields', 'verified_at', 'reservation', 'lifecycle_policy_summary', 'needs_attention',
-  'health_summary', 'emulator_state', 'blocked_reason', 'created_at', 'updated_at',
+  'id',
+  'pack_id',
+  'platform_id',
+  'platform_label',
+  'identity_scheme',
+  'identity_scope',
+  'identity_value',
+  'connection_target',
+  'name',
+  'os_version',
+  'manufacturer',
+  'model',
+  'model_number',
+  'software_versions',
+  'host_id',
+  'operational_state',
+  'hold',
+  'tags',
+  'auto_manage',
+  'device_type',
+  'connection_type',
+  'ip_address',
+  'device_config',
+  'battery_level_percent',
+  'battery_temperature_c',
+  'charging_state',
+  'hardware_health_status',
+  'hardware_telemetry_reported_at',
+  'hardware_telemetry_state',
+  'readiness_state',
+  'missing_setup_fields',
+  'verified_at',
+  'reservation',
+  'lifecycle_policy_summary',
+  'needs_attention',
+  'health_summary',
+  'emulator_state',
+  'blocked_reason',
+  'created_at',
+  'updated_at',
 ] as const;
 
 /** `GET /devices/{id}` = Device + these (§4.4). */
@@ -22,28 +55,75 @@ export const DEVICE_DETAIL_FIELDS = [...DEVICE_FIELDS, 'appium_node', 'sessions'
 
 /** The device's `reservation` object: nine fields, no claim fields, no `excluded_at` (§4.1). */
 export const DEVICE_RESERVATION_FIELDS = [
-  'run_id', 'run_name', 'run_state', 'excluded', 'exclusion_reason', 'excluded_until',
-  'cooldown_remaining_sec', 'cooldown_count', 'cooldown_escalated',
+  'run_id',
+  'run_name',
+  'run_state',
+  'excluded',
+  'exclusion_reason',
+  'excluded_until',
+  'cooldown_remaining_sec',
+  'cooldown_count',
+  'cooldown_escalated',
 ] as const;
 
 /** ReservedDeviceInfo: entries of `devices[]`, `reserved_devices[]` and cooldown `reservation` (§6.1). */
 export const RESERVED_DEVICE_FIELDS = [
-  'device_id', 'identity_value', 'name', 'connection_target', 'pack_id', 'platform_id', 'platform_label',
-  'os_version', 'host_ip', 'device_type', 'connection_type', 'manufacturer', 'model', 'excluded',
-  'exclusion_reason', 'excluded_at', 'excluded_until', 'cooldown_remaining_sec', 'cooldown_count',
-  'cooldown_escalated', 'claimed_by', 'claimed_at', 'config', 'live_capabilities', 'test_data',
+  'device_id',
+  'identity_value',
+  'name',
+  'connection_target',
+  'pack_id',
+  'platform_id',
+  'platform_label',
+  'os_version',
+  'host_ip',
+  'device_type',
+  'connection_type',
+  'manufacturer',
+  'model',
+  'excluded',
+  'exclusion_reason',
+  'excluded_at',
+  'excluded_until',
+  'cooldown_remaining_sec',
+  'cooldown_count',
+  'cooldown_escalated',
+  'claimed_by',
+  'claimed_at',
+  'config',
+  'live_capabilities',
+  'test_data',
   'unavailable_includes',
 ] as const;
 
 /** `POST /runs` 201 body (§6.2). */
 export const RUN_CREATE_FIELDS = [
-  'id', 'name', 'state', 'devices', 'grid_url', 'ttl_minutes', 'heartbeat_timeout_sec', 'created_at',
+  'id',
+  'name',
+  'state',
+  'devices',
+  'grid_url',
+  'ttl_minutes',
+  'heartbeat_timeout_sec',
+  'created_at',
 ] as const;
 
 /** RunRead: lifecycle replies, preparation-failed and `GET /runs` items (§6.1). */
 export const RUN_READ_FIELDS = [
-  'id', 'name', 'state', 'requirements', 'ttl_minutes', 'heartbeat_timeout_sec', 'reserved_devices', 'error',
-  'created_at', 'started_at', 'completed_at', 'created_by', 'last_heartbeat', 'session_counts',
+  'id',
+  'name',
+  'state',
+  'requirements',
+  'ttl_minutes',
+  'heartbeat_timeout_sec',
+  'reserved_devices',
+  'error',
+  'created_at',
+  'started_at',
+  'completed_at',
+  'created_by',
+  'last_heartbeat',
+  'session_counts',
 ] as const;
 
 /** RunDetail (`GET /runs/{id}`) = RunRead + `devices` (§6.1). */
@@ -54,36 +134,84 @@ export const SESSION_COUNT_FIELDS = ['passed', 'failed', 'error', 'running', 'to
 
 /** ClaimResponse: no exclusion or cooldown fields (§7.1). */
 export const CLAIM_FIELDS = [
-  'device_id', 'identity_value', 'name', 'connection_target', 'pack_id', 'platform_id', 'platform_label',
-  'os_version', 'host_ip', 'device_type', 'connection_type', 'manufacturer', 'model', 'claimed_by',
-  'claimed_at', 'config', 'live_capabilities', 'test_data', 'unavailable_includes',
+  'device_id',
+  'identity_value',
+  'name',
+  'connection_target',
+  'pack_id',
+  'platform_id',
+  'platform_label',
+  'os_version',
+  'host_ip',
+  'device_type',
+  'connection_type',
+  'manufacturer',
+  'model',
+  'claimed_by',
+  'claimed_at',
+  'config',
+  'live_capabilities',
+  'test_data',
+  'unavailable_includes',
 ] as const;
 
 /** `cooldown_set` reply of release-with-cooldown (§7.3). */
 export const COOLDOWN_SET_FIELDS = [
-  'status', 'reservation', 'device_operational_state', 'device_hold', 'retry_after_sec', 'excluded_until',
+  'status',
+  'reservation',
+  'device_operational_state',
+  'device_hold',
+  'retry_after_sec',
+  'excluded_until',
 ] as const;
 
 /** `maintenance_escalated` reply of release-with-cooldown (§7.3). */
 export const ESCALATED_FIELDS = [
-  'status', 'reservation', 'device_operational_state', 'device_hold', 'cooldown_count', 'threshold',
+  'status',
+  'reservation',
+  'device_operational_state',
+  'device_hold',
+  'cooldown_count',
+  'threshold',
 ] as const;
 
 /** SessionRead: no `device_id` (§8.1). */
 export const SESSION_READ_FIELDS = [
-  'id', 'session_id', 'test_name', 'started_at', 'ended_at', 'status', 'requested_pack_id',
-  'requested_platform_id', 'requested_device_type', 'requested_connection_type', 'requested_capabilities',
-  'error_type', 'error_message', 'run_id',
+  'id',
+  'session_id',
+  'test_name',
+  'started_at',
+  'ended_at',
+  'status',
+  'requested_pack_id',
+  'requested_platform_id',
+  'requested_device_type',
+  'requested_connection_type',
+  'requested_capabilities',
+  'error_type',
+  'error_message',
+  'run_id',
 ] as const;
 
 /** SessionDetail = SessionRead + device fields (§8.1, §8.5). */
 export const SESSION_DETAIL_FIELDS = [
-  ...SESSION_READ_FIELDS, 'device_id', 'device_name', 'device_pack_id', 'device_platform_id',
+  ...SESSION_READ_FIELDS,
+  'device_id',
+  'device_name',
+  'device_pack_id',
+  'device_platform_id',
   'device_platform_label',
 ] as const;
 
 /** Offset page of `GET /runs` and `GET /sessions`. */
-export const CURSOR_PAGE_FIELDS = ['items', 'total', 'limit', 'offset', 'next_cursor', 'prev_cursor'] as const;
+export const CURSOR_PAGE_FIELDS = [
+  'items',
+  'total',
+  'limit',
+  'offset',
+  'next_cursor',
+  'prev_cursor',
+] as const;
 
 /** Page of `GET /devices?limit=` (§4.2). */
 export const DEVICE_PAGE_FIELDS = ['items', 'total', 'limit', 'offset'] as const;
@@ -120,7 +248,11 @@ export function assertZ(value: unknown, what: string, nullable = false): void {
 /** Asserts a `+00:00`-suffixed timestamp (or null when `nullable`). */
 export function assertOffset(value: unknown, what: string, nullable = false): void {
   if (nullable && value === null) return;
-  assert.match(String(value), OFFSET_TIMESTAMP, `${what}: expected a +00:00 timestamp, got ${JSON.stringify(value)}`);
+  assert.match(
+    String(value),
+    OFFSET_TIMESTAMP,
+    `${what}: expected a +00:00 timestamp, got ${JSON.stringify(value)}`,
+  );
 }
 
 /** Milliseconds since epoch of either timestamp spelling. */
@@ -138,10 +270,21 @@ export function assertDevice(value: unknown, what: string, detail = false): Json
   assertZ(device.updated_at, `${what}.updated_at`);
   assertZ(device.verified_at, `${what}.verified_at`, true);
   assertZ(device.hardware_telemetry_reported_at, `${what}.hardware_telemetry_reported_at`, true);
-  assert.ok(['available', 'busy', 'offline'].includes(String(device.operational_state)), `${what}: operational_state`);
+  assert.ok(
+    ['available', 'busy', 'offline'].includes(String(device.operational_state)),
+    `${what}: operational_state`,
+  );
   assert.ok([null, 'maintenance', 'reserved'].includes(device.hold as string | null), `${what}: hold`);
-  assertFields(device.lifecycle_policy_summary, ['state', 'label', 'detail', 'backoff_until'], `${what}.lifecycle_policy_summary`);
-  const health = assertFields(device.health_summary, ['healthy', 'summary', 'last_checked_at'], `${what}.health_summary`);
+  assertFields(
+    device.lifecycle_policy_summary,
+    ['state', 'label', 'detail', 'backoff_until'],
+    `${what}.lifecycle_policy_summary`,
+  );
+  const health = assertFields(
+    device.health_summary,
+    ['healthy', 'summary', 'last_checked_at'],
+    `${what}.health_summary`,
+  );
   assertOffset(health.last_checked_at, `${what}.health_summary.last_checked_at`, true);
   if (device.reservation !== null) assertDeviceReservation(device.reservation, `${what}.reservation`);
   if (detail) {
@@ -185,11 +328,13 @@ export function assertRun(value: unknown, what: string, detail = false): Json {
   assertFields(run.session_counts, SESSION_COUNT_FIELDS, `${what}.session_counts`);
   if (run.reserved_devices !== null) {
     assert.ok(Array.isArray(run.reserved_devices), `${what}.reserved_devices is an array or null`);
-    for (const [i, e] of (run.reserved_devices as unknown[]).entries()) assertReservedDevice(e, `${what}.reserved_devices[${i}]`);
+    for (const [i, e] of (run.reserved_devices as unknown[]).entries())
+      assertReservedDevice(e, `${what}.reserved_devices[${i}]`);
   }
   if (detail) {
     assert.ok(Array.isArray(run.devices), `${what}.devices is an array`);
-    for (const [i, e] of (run.devices as unknown[]).entries()) assertReservedDevice(e, `${what}.devices[${i}]`);
+    for (const [i, e] of (run.devices as unknown[]).entries())
+      assertReservedDevice(e, `${what}.devices[${i}]`);
   }
   return run;
 }

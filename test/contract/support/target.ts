@@ -35,7 +35,8 @@ export interface ContractTarget {
 }
 
 /** Reason used when skipping tests that need the lab's admin surface. */
-export const NEEDS_LAB = 'needs the GridFleet lab admin surface (/lab/reset, /lab/clock); target is not a lab';
+export const NEEDS_LAB =
+  'needs the GridFleet lab admin surface (/lab/reset, /lab/clock); target is not a lab';
 
 /** Reason used when skipping tests that would put real devices into maintenance. */
 export const NEEDS_DESTRUCTIVE =

@@ -49,13 +49,21 @@ export function assertJsonWire(res: WireResponse, what: string, expect: WireExpe
   if (expect.retryAfter) {
     assert.ok(res.headers.get('retry-after') !== null, `${what}: retry-after header must be present`);
   } else {
-    assert.equal(res.headers.get('retry-after'), null, `${what}: retry-after must only be on the no-claimable 409`);
+    assert.equal(
+      res.headers.get('retry-after'),
+      null,
+      `${what}: retry-after must only be on the no-claimable 409`,
+    );
   }
 }
 
 /** Asserts a successful JSON response with `status` and returns its body as an object. */
 export function expectOk(res: WireResponse, what: string, status = 200): Json {
-  assert.equal(res.status, status, `${what}: expected ${status}, got ${res.status} ${res.text.slice(0, 400)}`);
+  assert.equal(
+    res.status,
+    status,
+    `${what}: expected ${status}, got ${res.status} ${res.text.slice(0, 400)}`,
+  );
   assertJsonWire(res, what);
   assert.ok(isObject(res.json), `${what}: body must be a JSON object`);
   return res.json;
@@ -103,22 +111,39 @@ export function expectError(res: WireResponse, what: string, expected: ErrorExpe
   const error = res.json.error;
   assert.ok(isObject(error), `${what}: "error" must be an object`);
   const keys = Object.keys(error).sort();
-  const wanted = expected.details === undefined ? ['code', 'message', 'request_id'] : ['code', 'details', 'message', 'request_id'];
+  const wanted =
+    expected.details === undefined
+      ? ['code', 'message', 'request_id']
+      : ['code', 'details', 'message', 'request_id'];
   assert.deepEqual(keys, wanted, `${what}: envelope keys (details omitted when absent)`);
   assert.equal(error.code, expected.code, `${what}: error.code`);
-  if (typeof expected.message === 'string') assert.equal(error.message, expected.message, `${what}: error.message`);
+  if (typeof expected.message === 'string')
+    assert.equal(error.message, expected.message, `${what}: error.message`);
   else assert.match(String(error.message), expected.message, `${what}: error.message`);
-  assert.equal(error.request_id, res.headers.get('x-request-id'), `${what}: error.request_id equals x-request-id`);
+  assert.equal(
+    error.request_id,
+    res.headers.get('x-request-id'),
+    `${what}: error.request_id equals x-request-id`,
+  );
   if (typeof expected.details === 'function') expected.details(error.details);
-  else if (expected.details !== undefined) assert.deepEqual(error.details, expected.details, `${what}: error.details`);
+  else if (expected.details !== undefined)
+    assert.deepEqual(error.details, expected.details, `${what}: error.details`);
   return error;
 }
 
 /** Asserts a framework-level (not enveloped) 404/405: `{"detail": "..."}` (§3). */
 export function expectFrameworkError(res: WireResponse, what: string, status: 404 | 405): void {
-  assert.equal(res.status, status, `${what}: expected framework ${status}, got ${res.status} ${res.text.slice(0, 300)}`);
+  assert.equal(
+    res.status,
+    status,
+    `${what}: expected framework ${status}, got ${res.status} ${res.text.slice(0, 300)}`,
+  );
   assertJsonWire(res, what);
-  assert.deepEqual(res.json, { detail: status === 404 ? 'Not Found' : 'Method Not Allowed' }, `${what}: body`);
+  assert.deepEqual(
+    res.json,
+    { detail: status === 404 ? 'Not Found' : 'Method Not Allowed' },
+    `${what}: body`,
+  );
 }
 
 /** Asserts a schema-validation 422 (`"Request validation failed"`) and returns its issue array. */
@@ -129,12 +154,18 @@ export function expectValidationIssues(res: WireResponse, what: string): Json[] 
     code: 'VALIDATION_ERROR',
     message: 'Request validation failed',
     details: (details: unknown) => {
-      assert.ok(Array.isArray(details) && details.length > 0, `${what}: details must be a non-empty issue array`);
+      assert.ok(
+        Array.isArray(details) && details.length > 0,
+        `${what}: details must be a non-empty issue array`,
+      );
       for (const issue of details) {
         assert.ok(isObject(issue), `${what}: each issue is an object`);
         assert.equal(typeof issue.type, 'string', `${what}: issue.type`);
         assert.ok(Array.isArray(issue.loc), `${what}: issue.loc`);
-        assert.ok(['body', 'query', 'path'].includes(String((issue.loc as unknown[])[0])), `${what}: loc root`);
+        assert.ok(
+          ['body', 'query', 'path'].includes(String((issue.loc as unknown[])[0])),
+          `${what}: loc root`,
+        );
         assert.equal(typeof issue.msg, 'string', `${what}: issue.msg`);
         assert.ok('input' in issue, `${what}: issue.input present`);
       }
