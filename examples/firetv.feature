@@ -1,4 +1,4 @@
-@platform:firetv_real
+# No feature-level @platform tag: the device steps choose the lane here.
 Feature: Fire TV screenshot
   The seed's baseline flow on a real Fire TV stick (pack appium-uiautomator2). The OS version is
   optional; give one to pick a specific Fire OS release.

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MessageReport } from './message_report';
+import { CUCUMBER_BIN, REPO_ROOT } from './paths';
+
+/** What one cucumber-js run of a fixture project left behind. */
+export interface CucumberRun {
+  /** Exit code (`null` when a signal ended it). */
+  exitCode: number | null;
+  /** Signal that ended it, if any. */
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** The `message` formatter output. */
+  report: MessageReport;
+}
+
+/** The one line a user puts in a support file to use gridfleet-cucumber (issue #4, step 2). */
+export const REGISTER_SUPPORT_FILE = "require('gridfleet-cucumber/register');\n";
+
+/** Longest a fixture run may take before it is stopped (it should take seconds). */
+const RUN_TIMEOUT_MS = 150_000;
+
+/**
+ * A throwaway cucumber project in a temp dir that depends on this package the way a user's project does:
+ * `node_modules/gridfleet-cucumber` and `node_modules/@cucumber/cucumber` link to this repository's copies,
+ * so there is one cucumber instance and the package resolves through its `exports` map (built `dist/`).
+ */
+export class FixtureProject {
+  private constructor(readonly dir: string) {}
+
+  /** Creates the project with its package.json, dependency links and the one-line support file. */
+  static async create(): Promise<FixtureProject> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gridfleet-cucumber-acceptance-'));
+    const project = new FixtureProject(dir);
+    await project.writeFile(
+      'package.json',
+      JSON.stringify({ name: 'fixture', private: true, type: 'commonjs' }),
+    );
+    await mkdir(path.join(dir, 'node_modules', '@cucumber'), { recursive: true });
+    await symlink(REPO_ROOT, path.join(dir, 'node_modules', 'gridfleet-cucumber'), 'dir');
+    const cucumberDir = path.dirname(path.dirname(CUCUMBER_BIN));
+    await symlink(cucumberDir, path.join(dir, 'node_modules', '@cucumber', 'cucumber'), 'dir');
+    await project.writeFile('features/support/gridfleet.js', REGISTER_SUPPORT_FILE);
+    return project;
+  }
+
+  /** Writes a file below the project dir, creating folders. */
+  async writeFile(relativePath: string, content: string): Promise<void> {
+    const file = path.join(this.dir, relativePath);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, content);
+  }
+
+  /**
+   * Runs the real cucumber-js CLI in the project with `args` plus a `message` formatter, and the given
+   * environment on top of this process's (minus cucumber's own worker variables).
+   */
+  async runCucumber(args: string[], env: Record<string, string>): Promise<CucumberRun> {
+    const messagesFile = path.join(this.dir, 'reports', 'messages.ndjson');
+    await mkdir(path.dirname(messagesFile), { recursive: true });
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, FORCE_COLOR: '0' };
+    for (const key of Object.keys(childEnv)) if (key.startsWith('CUCUMBER_')) delete childEnv[key];
+    const child = spawn(
+      process.execPath,
+      [CUCUMBER_BIN, '--require', 'features/support/**/*.js', ...args, '--format', `message:${messagesFile}`],
+      { cwd: this.dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+      (resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (code, sig) => resolve([code, sig]));
+      },
+    ).finally(() => clearTimeout(timer));
+    const ndjson = await readFile(messagesFile, 'utf8').catch(() => '');
+    return { exitCode, signal, stdout, stderr, report: MessageReport.parse(ndjson) };
+  }
+
+  /** Deletes the project dir. */
+  async remove(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
