@@ -22,6 +22,8 @@ export interface AcquireRequest {
   metadata: Record<string, string | number>;
   /** Extra capabilities of the lane (from config). */
   extraCapabilities: Record<string, unknown>;
+  /** Longest wait for a claimable device (default: the allocator's). */
+  maxWaitSec?: number;
   /** Aborts a claim wait (e.g. when the run is cancelled). */
   signal?: AbortSignal;
 }

@@ -1,0 +1,265 @@
+import { resolvePackPlatform } from '../appium/pack_platform_resolver';
+import { GridFleetClient } from '../client/client';
+import type { RunHeartbeat } from '../client/heartbeat';
+import type { RunRead } from '../client/schemas/run';
+import { type GridFleetConfig, loadGridFleetConfig } from '../config';
+import type { Lane } from './lane';
+import type { CoordinatorMessage, SharedRunState, TrackedLease, WorkerRequest } from './protocol';
+import { formatRunSummary, formatUnreachableSummary } from './summary';
+
+/** How the cucumber run ended, as far as the coordinator can tell. */
+export type FinishMode = 'normal' | 'crash' | 'signal';
+
+/** Reply of {@link RunCoordinator.handle}. */
+export interface CoordinatorReply {
+  /** Run state (for `state` requests). */
+  state?: SharedRunState;
+  /** Set when the request could not be served. */
+  error?: string;
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Run-level orchestration, once per cucumber run in the coordinator (main) thread: validates the config,
+ * reserves one run per lane (or joins `GRIDFLEET_RUN_ID`), activates and heartbeats the runs, serves the
+ * run state to workers, tracks device leases and scenario outcomes, and at the end completes or cancels
+ * the runs it created (exactly once, whatever ends the cucumber run).
+ */
+export class RunCoordinator {
+  private config: GridFleetConfig | undefined;
+  private client: GridFleetClient | undefined;
+  private lanes: Lane[] = [];
+  private readonly runNames = new Map<string, { name: string; owned: boolean }>();
+  private readonly heartbeats: RunHeartbeat[] = [];
+  private readonly leases = new Map<string, TrackedLease>();
+  private readonly failedPickles = new Set<string>();
+  private readonly endedRuns: Record<string, string> = {};
+  private setupError: string | undefined;
+  private setupPromise: Promise<void> | undefined;
+  private finishPromise: Promise<void> | undefined;
+  private readonly listeners = new Set<(message: CoordinatorMessage) => void>();
+  private closing = false;
+
+  /** Subscribes to broadcasts (run ended, shutdown). Returns an unsubscribe function. */
+  subscribe(listener: (message: CoordinatorMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private broadcast(message: CoordinatorMessage): void {
+    for (const listener of this.listeners) listener(message);
+  }
+
+  /** Sets the run up once (later calls return the same promise). Throws what made setup fail. */
+  setup(worldParameters: unknown): Promise<void> {
+    this.setupPromise ??= this.doSetup(worldParameters).catch((error: unknown) => {
+      this.setupError = errorText(error);
+      throw error;
+    });
+    return this.setupPromise;
+  }
+
+  private async doSetup(worldParameters: unknown): Promise<void> {
+    const config = loadGridFleetConfig(worldParameters);
+    this.config = config;
+    const client = new GridFleetClient(config.apiUrl);
+    this.client = client;
+    if (config.runId !== undefined) {
+      await this.joinRun(client, config.runId);
+    } else {
+      await this.reserveLanes(client, config);
+    }
+    for (const [runId, info] of this.runNames) {
+      if (!info.owned) continue;
+      const heartbeat = client.startHeartbeat(runId, config.heartbeatIntervalSec, {
+        onStop: (reason, lastState) => {
+          if (reason === 'stopped') return;
+          this.markRunEnded(runId, `the manager reports it ${lastState ?? reason.replace('_', ' ')}`);
+        },
+      });
+      this.heartbeats.push(heartbeat);
+    }
+  }
+
+  private async joinRun(client: GridFleetClient, runId: string): Promise<void> {
+    const run = await client.getRun(runId);
+    if (['completed', 'cancelled', 'expired', 'failed'].includes(run.state)) {
+      throw new Error(
+        `GRIDFLEET_RUN_ID ${runId} ("${run.name}") is already ${run.state}; join a run that is still open, ` +
+          'or unset GRIDFLEET_RUN_ID to reserve a new one.',
+      );
+    }
+    this.runNames.set(run.id, { name: run.name, owned: false });
+    this.lanes = run.requirements.map((r) => ({
+      runId: run.id,
+      runName: run.name,
+      packId: r.pack_id,
+      platformId: r.platform_id,
+      osVersion: r.os_version ?? undefined,
+      owned: false,
+    }));
+  }
+
+  private async reserveLanes(client: GridFleetClient, config: GridFleetConfig): Promise<void> {
+    const needsCatalog = config.requirements.some((r) => r.pack_id === undefined);
+    const catalog = needsCatalog ? await client.getDriverPackCatalog() : undefined;
+    const multi = config.requirements.length > 1;
+    for (const requirement of config.requirements) {
+      const packId =
+        requirement.pack_id ??
+        resolvePackPlatform({ platformId: requirement.platform_id, catalog: catalog ?? [], env: {} }).packId;
+      const laneLabel = `${requirement.platform_id}${requirement.os_version ? ` ${requirement.os_version}` : ''}`;
+      const name = multi ? `${config.runName} [${laneLabel}]` : config.runName;
+      const run = await client.reserveDevices({
+        name,
+        requirements: [
+          {
+            packId,
+            platformId: requirement.platform_id,
+            osVersion: requirement.os_version ?? null,
+            count: requirement.count ?? null,
+            allocation: requirement.allocation ?? null,
+            minCount: requirement.min_count ?? null,
+            tags: requirement.tags ?? null,
+          },
+        ],
+        ttlMinutes: config.ttlMinutes,
+        heartbeatTimeoutSec: config.heartbeatTimeoutSec,
+        createdBy: config.createdBy,
+      });
+      // Recorded before activation so cleanup cancels it even if activation fails.
+      this.runNames.set(run.id, { name: run.name, owned: true });
+      this.lanes.push({
+        runId: run.id,
+        runName: run.name,
+        packId,
+        platformId: requirement.platform_id,
+        osVersion: requirement.os_version,
+        owned: true,
+      });
+      await client.activateRun(run.id);
+    }
+  }
+
+  private markRunEnded(runId: string, reason: string): void {
+    if (this.endedRuns[runId]) return;
+    const name = this.runNames.get(runId)?.name ?? runId;
+    const text = `GridFleet run ${runId} ("${name}") ended before this scenario could use it: ${reason}`;
+    this.endedRuns[runId] = text;
+    this.broadcast({ type: 'gridfleet:run-ended', runId, reason: text });
+  }
+
+  /** Current run state as handed to workers. */
+  sharedState(): SharedRunState {
+    return { lanes: this.lanes, endedRuns: { ...this.endedRuns }, setupError: this.setupError };
+  }
+
+  /** Serves one worker request (also used directly in serial mode). */
+  async handle(request: WorkerRequest): Promise<CoordinatorReply> {
+    switch (request.kind) {
+      case 'state':
+        if (this.setupPromise === undefined) {
+          return {
+            error: 'the gridfleet coordinator BeforeAll hook has not run (is gridfleet-cucumber registered?)',
+          };
+        }
+        await this.setupPromise.catch(() => undefined);
+        return { state: this.sharedState() };
+      case 'lease-open':
+        if (this.closing)
+          return { error: 'the cucumber run is shutting down; no new devices are handed out' };
+        this.leases.set(`${request.lease.runId}/${request.lease.deviceId}`, request.lease);
+        return {};
+      case 'lease-closed':
+        this.leases.delete(`${request.runId}/${request.deviceId}`);
+        return {};
+      case 'outcome':
+        if (!request.outcome.willBeRetried) {
+          if (request.outcome.failed) this.failedPickles.add(request.outcome.pickleId);
+          else this.failedPickles.delete(request.outcome.pickleId);
+        }
+        return {};
+    }
+  }
+
+  /** Whether any scenario's final attempt failed so far. */
+  get hasFailures(): boolean {
+    return this.failedPickles.size > 0;
+  }
+
+  /**
+   * Ends the cucumber run on the manager, exactly once: cleans up leases nobody released, completes or
+   * cancels the runs this process created (per policy; always cancel after a crash or a signal), stops the
+   * heartbeats and prints one summary line per run. Never throws.
+   */
+  finish(
+    mode: FinishMode,
+    log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  ): Promise<void> {
+    this.finishPromise ??= this.doFinish(mode, log);
+    return this.finishPromise;
+  }
+
+  private async doFinish(mode: FinishMode, log: (line: string) => void): Promise<void> {
+    this.closing = true;
+    this.broadcast({ type: 'gridfleet:shutdown', reason: `cucumber run ending (${mode})` });
+    const client = this.client;
+    const config = this.config;
+    if (!client || !config) return;
+    if (mode !== 'normal' && this.leases.size > 0) {
+      // Give in-flight lease messages from still-running workers a moment to arrive.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await Promise.all(
+      [...this.leases.values()].map((lease) => this.cleanupLease(client, config, lease, log)),
+    );
+    const passed = mode === 'normal' && !this.hasFailures;
+    const complete = mode === 'normal' && (passed || config.onFailure === 'complete');
+    const finals: Array<{ runId: string; name: string; owned: boolean; run?: RunRead; reason?: string }> = [];
+    for (const [runId, info] of this.runNames) {
+      if (info.owned && !this.endedRuns[runId]) {
+        try {
+          await (complete ? client.completeRun(runId) : client.cancelRun(runId));
+        } catch (error) {
+          log(`gridfleet: could not ${complete ? 'complete' : 'cancel'} run ${runId}: ${errorText(error)}`);
+        }
+      }
+      finals.push({ runId, ...info });
+    }
+    for (const heartbeat of this.heartbeats) heartbeat.stop();
+    for (const entry of finals) {
+      try {
+        log(formatRunSummary(await client.getRun(entry.runId), entry.owned));
+      } catch (error) {
+        log(formatUnreachableSummary(entry.runId, entry.name, errorText(error)));
+      }
+    }
+  }
+
+  private async cleanupLease(
+    client: GridFleetClient,
+    config: GridFleetConfig,
+    lease: TrackedLease,
+    log: (line: string) => void,
+  ): Promise<void> {
+    if (lease.sessionId) {
+      try {
+        await fetch(`${config.gridUrl}/session/${encodeURIComponent(lease.sessionId)}`, {
+          method: 'DELETE',
+          signal: AbortSignal.timeout(10_000),
+        });
+      } catch {
+        // The Grid may be gone too; the manager ends the session when the run ends.
+      }
+      await client.notifySessionFinished(lease.sessionId);
+      await client.updateSessionStatus(lease.sessionId, 'error');
+    }
+    try {
+      await client.releaseDeviceSafe(lease.runId, { deviceId: lease.deviceId, workerId: lease.workerId });
+    } catch (error) {
+      log(`gridfleet: could not release device ${lease.deviceId} of run ${lease.runId}: ${errorText(error)}`);
+    }
+    this.leases.delete(`${lease.runId}/${lease.deviceId}`);
+  }
+}

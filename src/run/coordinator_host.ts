@@ -1,0 +1,73 @@
+import { BroadcastChannel } from 'node:worker_threads';
+import { RunCoordinator } from './coordinator';
+import { type CoordinatorMessage, channelName, type WorkerEnvelope } from './protocol';
+
+const COORDINATOR_KEY = Symbol.for('gridfleet-cucumber.coordinator');
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+const SIGNAL_CLEANUP_LIMIT_MS = 30_000;
+
+type HostedGlobal = typeof globalThis & { [COORDINATOR_KEY]?: HostedCoordinator };
+
+interface HostedCoordinator {
+  coordinator: RunCoordinator;
+  servicesStarted: boolean;
+}
+
+/**
+ * The coordinator of this thread. Kept on `globalThis` under a `Symbol.for` key so that every copy of this
+ * module in the thread (CJS + ESM, `src` + `dist`, the plugin) shares one instance.
+ */
+export function hostedCoordinator(): RunCoordinator {
+  const g = globalThis as HostedGlobal;
+  g[COORDINATOR_KEY] ??= { coordinator: new RunCoordinator(), servicesStarted: false };
+  return g[COORDINATOR_KEY].coordinator;
+}
+
+/** The coordinator if one was created in this thread (for cleanup paths that must not create one). */
+export function existingCoordinator(): RunCoordinator | undefined {
+  return (globalThis as HostedGlobal)[COORDINATOR_KEY]?.coordinator;
+}
+
+/**
+ * Starts the main-thread services of the coordinator, once: the BroadcastChannel that answers worker
+ * threads, SIGINT/SIGTERM handlers, and a `beforeExit` fallback. The last two exist because cucumber runs
+ * no `AfterAll` after a worker crash or a signal; both end in `finish()`, which runs at most once.
+ */
+export function startCoordinatorServices(): void {
+  const coordinator = hostedCoordinator();
+  const hosted = (globalThis as HostedGlobal)[COORDINATOR_KEY] as HostedCoordinator;
+  if (hosted.servicesStarted) return;
+  hosted.servicesStarted = true;
+
+  const channel = new BroadcastChannel(channelName());
+  channel.onmessage = (event: unknown) => {
+    const data = (event as { data?: WorkerEnvelope }).data;
+    if (data?.type !== 'gridfleet:request') return;
+    void coordinator.handle(data.request).then(
+      (reply) => channel.postMessage({ type: 'gridfleet:reply', requestId: data.requestId, ...reply }),
+      (error: unknown) =>
+        channel.postMessage({ type: 'gridfleet:reply', requestId: data.requestId, error: String(error) }),
+    );
+  };
+  // Never keep the process alive just for the channel.
+  channel.unref();
+  coordinator.subscribe((message: CoordinatorMessage) => channel.postMessage(message));
+
+  let signalled = false;
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void => {
+    const code = SIGNAL_EXIT_CODES[signal];
+    if (signalled) process.exit(code);
+    signalled = true;
+    process.stderr.write(
+      `\ngridfleet: ${signal} received; ending sessions, releasing devices, ending runs\n`,
+    );
+    setTimeout(() => process.exit(code), SIGNAL_CLEANUP_LIMIT_MS).unref();
+    void coordinator.finish('signal').finally(() => process.exit(code));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.once('beforeExit', () => {
+    // Reached without AfterAll when a worker thread crashed; a no-op after a normal finish.
+    void coordinator.finish('crash');
+  });
+}
