@@ -30,6 +30,15 @@ Then(
   },
 );
 
+Then(
+  'the sessions named {string} have the statuses {string}',
+  async function (this: AcceptanceWorld, name: string, statuses: string) {
+    const named = (await this.sessions()).filter((session) => session.test_name === name);
+    const actual = named.map((session) => session.status).sort();
+    assert.deepEqual(actual, statuses.split(/,\s*/).sort(), `statuses of the sessions named "${name}"`);
+  },
+);
+
 Then('the manager has no session named {string}', async function (this: AcceptanceWorld, name: string) {
   const sessions = await this.sessions();
   assert.deepEqual(
