@@ -1,7 +1,7 @@
-import type { AppiumCapabilities } from './capabilities_types.js';
-import type { CatalogPlatform, DriverPackCatalogLike } from './catalog_types.js';
-import { CapabilityResolutionError } from './errors.js';
-import { resolvePackPlatform } from './pack_platform_resolver.js';
+import type { AppiumCapabilities } from './capabilities_types';
+import type { CatalogPlatform, DriverPackCatalogLike } from './catalog_types';
+import { CapabilityResolutionError } from './errors';
+import { resolvePackPlatform } from './pack_platform_resolver';
 
 /**
  * Capabilities the manager allocates per node (api §9.2, seed README "Direct Appium Usage"). A client that

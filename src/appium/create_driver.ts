@@ -1,8 +1,8 @@
-import { buildAppiumRequest } from './build_capabilities.js';
-import type { AppiumCapabilities } from './capabilities_types.js';
-import type { DriverPackCatalogLike } from './catalog_types.js';
-import { AppiumDriverCreationError, CapabilityResolutionError } from './errors.js';
-import { parseGridUrl } from './grid_url.js';
+import { buildAppiumRequest } from './build_capabilities';
+import type { AppiumCapabilities } from './capabilities_types';
+import type { DriverPackCatalogLike } from './catalog_types';
+import { AppiumDriverCreationError, CapabilityResolutionError } from './errors';
+import { parseGridUrl } from './grid_url';
 
 /** Default Grid URL when neither `gridUrl` nor `GRID_URL` is set (seed default). */
 export const DEFAULT_GRID_URL = 'http://localhost:4444';

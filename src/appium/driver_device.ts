@@ -1,4 +1,4 @@
-import { MissingConnectionTargetError } from './errors.js';
+import { MissingConnectionTargetError } from './errors';
 
 /** A webdriverio session as far as the device helpers read it (`Browser` fits). */
 export interface DriverLike {
@@ -14,8 +14,8 @@ export interface DriverDeviceClient {
   resolveDeviceIdByConnectionTarget(connectionTarget: string): Promise<string>;
   /** `GET /api/devices/{id}/test_data`. */
   getDeviceTestData(deviceId: string): Promise<Record<string, unknown>>;
-  /** `GET /api/devices/{id}` (its `device_config` is the verbatim config). */
-  getDevice(deviceId: string): Promise<{ device_config?: Record<string, unknown> | null }>;
+  /** `GET /api/devices/{id}/config` by device id. */
+  getDeviceConfigById(deviceId: string): Promise<Record<string, unknown>>;
 }
 
 const TARGET_KEYS = ['appium:udid', 'udid', 'appium:deviceName', 'deviceName'] as const;
@@ -55,10 +55,10 @@ export function getDeviceIdFromDriver(driver: DriverLike): string | undefined {
  */
 export async function getDeviceConfigForDriver(
   driver: DriverLike,
-  options: { client: Pick<DriverDeviceClient, 'getDeviceConfig' | 'getDevice'> },
+  options: { client: Pick<DriverDeviceClient, 'getDeviceConfig' | 'getDeviceConfigById'> },
 ): Promise<Record<string, unknown>> {
   const deviceId = getDeviceIdFromDriver(driver);
-  if (deviceId) return (await options.client.getDevice(deviceId)).device_config ?? {};
+  if (deviceId) return options.client.getDeviceConfigById(deviceId);
   return options.client.getDeviceConfig(getConnectionTargetFromDriver(driver));
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppiumDriverCreationError, errorClassName } from './errors.js';
+import { AppiumDriverCreationError, errorClassName } from './errors';
 
 /** The manager's limit on `requested_capabilities`: compact, key-sorted JSON of at most 32 KiB (api §8.2). */
 export const MAX_REQUESTED_CAPABILITIES_BYTES = 32 * 1024;

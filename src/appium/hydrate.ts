@@ -3,9 +3,9 @@ import {
   type AllocatedDeviceFields,
   makeAllocatedDevice,
   type UnavailableInclude,
-} from './allocated_device.js';
-import { catalogPacks, type DriverPackCatalogLike } from './catalog_types.js';
-import { AllocatedDeviceError } from './errors.js';
+} from './allocated_device';
+import { catalogPacks, type DriverPackCatalogLike } from './catalog_types';
+import { AllocatedDeviceError } from './errors';
 
 type ClaimKey =
   | 'device_id'
@@ -53,6 +53,8 @@ export interface DeviceRowLike {
 export interface HydrationClient {
   /** `GET /api/devices/{id}`. */
   getDevice(deviceId: string): Promise<DeviceRowLike>;
+  /** `GET /api/devices/{id}/config`. */
+  getDeviceConfigById(deviceId: string): Promise<Record<string, unknown>>;
   /** `GET /api/devices/{id}/capabilities`. */
   getDeviceCapabilities(deviceId: string): Promise<Record<string, unknown>>;
   /** `GET /api/devices/{id}/test_data`. */
@@ -78,9 +80,10 @@ export interface HydrateOptions {
 /**
  * Turns a claim response into an {@link AllocatedDevice}, making follow-up requests only for what the
  * claim neither inlined (`?include=`) nor listed in `unavailable_includes`:
- * - the device row (`GET /devices/{id}`) only when `device_type`/`connection_type` are missing, or when
- *   the config must be fetched (the row's `device_config` is the verbatim config, so one request serves
- *   both, where the seed resolved the connection target and then read `/config`);
+ * - the device row (`GET /devices/{id}`) only when `device_type`/`connection_type` are missing (its
+ *   `device_config` then also serves as the config: it is the verbatim config);
+ * - the config (`GET /devices/{id}/config`) by device id when `fetchConfig` (default) and not inlined;
+ *   the seed resolved the connection target first, which costs one or two more requests;
  * - capabilities only with `fetchCapabilities`, test data only with `fetchTestData`.
  *
  * @throws AllocatedDeviceError for a reserve entry (no `claimed_by`/`claimed_at`) or a payload missing
@@ -129,10 +132,11 @@ export async function hydrateAllocatedDevice(
   const inlineConfig = record(claim.config);
   const fetchConfig =
     (options.fetchConfig ?? true) && inlineConfig === undefined && !unavailable.has('config');
-  const needsRow = !text(claim.device_type) || !text(claim.connection_type) || fetchConfig;
+  const needsRow = !text(claim.device_type) || !text(claim.connection_type);
 
-  const [row, fetchedCapabilities, fetchedTestData] = await Promise.all([
+  const [row, fetchedConfig, fetchedCapabilities, fetchedTestData] = await Promise.all([
     needsRow ? options.client.getDevice(deviceId) : undefined,
+    fetchConfig && !needsRow ? options.client.getDeviceConfigById(deviceId) : undefined,
     record(claim.live_capabilities) === undefined &&
     options.fetchCapabilities &&
     !unavailable.has('capabilities')
@@ -175,7 +179,7 @@ export async function hydrateAllocatedDevice(
     model: pick('model'),
     claimedBy: text(claim.claimed_by) as string,
     claimedAt: text(claim.claimed_at) as string,
-    config: inlineConfig ?? (fetchConfig ? (record(row?.device_config) ?? {}) : null),
+    config: inlineConfig ?? (fetchConfig ? (fetchedConfig ?? record(row?.device_config) ?? {}) : null),
     liveCapabilities,
     testData: record(claim.test_data) ?? fetchedTestData ?? null,
     unavailableIncludes,

@@ -10,21 +10,21 @@ export {
   ipOfTarget,
   makeAllocatedDevice,
   type UnavailableInclude,
-} from './allocated_device.js';
+} from './allocated_device';
 export {
   type BuildAppiumCapabilitiesOptions,
   type BuiltAppiumRequest,
   buildAppiumCapabilities,
   buildAppiumRequest,
   MANAGER_OWNED_CAPABILITIES,
-} from './build_capabilities.js';
-export type { AppiumCapabilities, GridFleetCapabilityKeys } from './capabilities_types.js';
+} from './build_capabilities';
+export type { AppiumCapabilities, GridFleetCapabilityKeys } from './capabilities_types';
 export {
   type CatalogPack,
   type CatalogPlatform,
   catalogPacks,
   type DriverPackCatalogLike,
-} from './catalog_types.js';
+} from './catalog_types';
 export {
   type CreateAppiumDriverOptions,
   createAppiumDriver,
@@ -33,7 +33,7 @@ export {
   DEFAULT_GRID_URL,
   pinCapabilities,
   type WebdriverLogLevel,
-} from './create_driver.js';
+} from './create_driver';
 export {
   type DriverDeviceClient,
   type DriverLike,
@@ -41,7 +41,7 @@ export {
   getDeviceConfigForDriver,
   getDeviceIdFromDriver,
   getDeviceTestDataForDriver,
-} from './driver_device.js';
+} from './driver_device';
 export {
   buildErrorSessionPayload,
   type ErrorSessionFields,
@@ -49,7 +49,7 @@ export {
   limitCapabilities,
   MAX_REQUESTED_CAPABILITIES_BYTES,
   TRUNCATED_CAPABILITIES_KEY,
-} from './error_session_payload.js';
+} from './error_session_payload';
 export {
   AllocatedDeviceError,
   AppiumDriverCreationError,
@@ -57,8 +57,8 @@ export {
   type CapabilityResolutionErrorCode,
   errorClassName,
   MissingConnectionTargetError,
-} from './errors.js';
-export { DEFAULT_GRID_PORT, type GridConnection, parseGridUrl } from './grid_url.js';
+} from './errors';
+export { DEFAULT_GRID_PORT, type GridConnection, parseGridUrl } from './grid_url';
 export {
   type ClaimResponseLike,
   type DeviceRowLike,
@@ -67,11 +67,11 @@ export {
   type HydrationClient,
   hydrateAllocatedDevice,
   hydrateAllocatedDeviceFromDriver,
-} from './hydrate.js';
+} from './hydrate';
 export {
   PACK_ID_ENV,
   PLATFORM_ID_ENV,
   type ResolvedPackPlatform,
   type ResolvePackPlatformOptions,
   resolvePackPlatform,
-} from './pack_platform_resolver.js';
+} from './pack_platform_resolver';

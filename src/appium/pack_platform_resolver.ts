@@ -1,5 +1,5 @@
-import { type CatalogPlatform, catalogPacks, type DriverPackCatalogLike } from './catalog_types.js';
-import { CapabilityResolutionError } from './errors.js';
+import { type CatalogPlatform, catalogPacks, type DriverPackCatalogLike } from './catalog_types';
+import { CapabilityResolutionError } from './errors';
 
 /** Env var holding the default driver pack id (seed: `GRIDFLEET_TESTKIT_PACK_ID`). */
 export const PACK_ID_ENV = 'GRIDFLEET_TESTKIT_PACK_ID';
