@@ -19,6 +19,7 @@ export {
 export { defaultStateDir, FAKE_APP_PATH } from './paths';
 export { freePort, isPortFree, STACK_HOST } from './ports';
 export { gridUdids } from './readiness';
+export { readStackInfo, type StackInfo, stackInfoPath } from './stack_info';
 export { type RunningStack, startStack } from './start_stack';
 export { buildStackDevices, type StackDevice, type Stereotype } from './stereotypes';
 export { type RecordedStop, stopRecordedStack } from './stop_recorded';

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError } from './errors';
 
 /** Host every stack server binds to. */
@@ -70,5 +71,20 @@ export async function assertPortsFree(
         `(\`npm run lab:down\` if it is an earlier stack) or choose another with ${c.flag} (0 or auto = a free port)`,
     );
     throw new StackError(`Cannot start the local stack: ${lines.join('; ')}.`);
+  }
+}
+
+/** Waits (up to `timeoutMs`) until every port is bindable again; resolves the ports still taken. */
+export async function waitForPortsFree(
+  ports: readonly number[],
+  timeoutMs: number,
+  host: string = STACK_HOST,
+): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const taken: number[] = [];
+    for (const port of ports) if (!(await isPortFree(port, host))) taken.push(port);
+    if (taken.length === 0 || Date.now() >= deadline) return taken;
+    await sleep(50);
   }
 }

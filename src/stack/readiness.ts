@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError } from './errors';
 import { tailFile } from './processes';
@@ -28,9 +29,25 @@ export function assertStillRunning(servers: readonly WatchedServer[]): void {
   }
 }
 
+/** GET with a fresh connection each time (no keep-alive socket left behind to a server we stop later). */
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent: false, timeout: 2_000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer from ${url} within 2 s`)));
+    request.on('error', reject);
+  });
+}
+
 async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-  return response.json();
+  return JSON.parse((await get(url)).body);
 }
 
 /** One readiness probe: resolves `undefined` when ready, else a short reason. */
@@ -76,9 +93,8 @@ export function gridProbe(gridUrl: string, udids: readonly string[]): Probe {
 /** The lab is up once it answers HTTP at all (`/health/live`). */
 export function labProbe(labUrl: string): Probe {
   return async () => {
-    const response = await fetch(`${labUrl}/health/live`, { signal: AbortSignal.timeout(2_000) });
-    await response.arrayBuffer();
-    return response.status < 500 ? undefined : `lab answered ${response.status}`;
+    const { status } = await get(`${labUrl}/health/live`);
+    return status < 500 ? undefined : `lab answered ${status}`;
   };
 }
 
@@ -102,7 +118,7 @@ export async function waitUntilReady(
       if (notReady === undefined) return;
       reason = notReady;
     } catch (err) {
-      reason = (err as Error).cause ? String((err as Error).cause) : (err as Error).message;
+      reason = (err as Error).message;
     }
     if (Date.now() >= deadline) {
       const logs = watched.map((w) => w.logFile).join(', ');

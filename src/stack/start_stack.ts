@@ -9,9 +9,10 @@ import { type LabCli, type LabHandle, resolveLabCli, startLabChild, startLabInPr
 import { DEFAULT_PORTS, type ResolvedPorts, resolvePorts, type StackOptions } from './options';
 import { defaultStateDir, FAKE_APP_PATH } from './paths';
 import { readPidFiles, removePidFile, writePidFile } from './pid_files';
-import { assertPortsFree, STACK_HOST } from './ports';
+import { assertPortsFree, STACK_HOST, waitForPortsFree } from './ports';
 import { isAlive, spawnServer, terminateAll } from './processes';
 import { appiumProbe, gridProbe, labProbe, type WatchedServer, waitUntilReady } from './readiness';
+import { removeStackInfo, writeStackInfo } from './stack_info';
 import { buildStackDevices, nonFakeDevices, type StackDevice } from './stereotypes';
 
 /** A running local stack: lab + Appium (fake driver) + Selenium Grid standalone in relay mode. */
@@ -79,6 +80,8 @@ const PORT_LABELS = {
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
   const log = options.log ?? (() => {});
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
+  // Cheap validation first, so bad options fail before anything is looked up or started.
+  const ports = await resolvePorts(options.ports);
   const lab = loadLab(options.lab);
   const inProcess = options.labInProcess ?? typeof options.lab === 'object';
   let labFile: string | undefined;
@@ -100,7 +103,6 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         'but only the Appium fake driver runs here; sessions routed to it will fail.',
     );
   }
-  const ports = await resolvePorts(options.ports);
   await assertPortsFree(
     (Object.keys(PORT_LABELS) as (keyof ResolvedPorts)[]).map((key) => ({
       ...PORT_LABELS[key],
@@ -135,7 +137,10 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const pids = started.map((s) => s.child.pid).filter((p): p is number => p !== undefined);
     const outcomes = await terminateAll(pids);
     for (const s of started) removePidFile(s.pidFile);
+    removeStackInfo(stateDir);
     if (labHandle?.kind === 'in-process') await labHandle.close();
+    // A dead server's port can stay unbindable for a moment (sockets of its last connections).
+    await waitForPortsFree(Object.values(ports), 5_000);
     process.off('exit', onExit);
     if (outcomes.length > 0) log(`stopped ${outcomes.map((o) => `pid ${o.pid} (${o.result})`).join(', ')}`);
   };
@@ -237,12 +242,27 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
   const pidOf = (name: string): number | undefined => started.find((s) => s.name === name)?.child.pid;
   const apiUrl = `${labUrl}/api`;
+  const env = {
+    GRIDFLEET_API_URL: apiUrl,
+    GRID_URL: gridUrl,
+    GRIDFLEET_LAB_URL: labUrl,
+    APPIUM_URL: appiumUrl,
+  };
+  writeStackInfo(stateDir, {
+    labUrl,
+    apiUrl,
+    gridUrl,
+    appiumUrl,
+    env,
+    ports,
+    devices: devices.map(({ id, name, udid, platformId }) => ({ id, name, udid, platformId })),
+  });
   return {
     labUrl,
     apiUrl,
     gridUrl,
     appiumUrl,
-    env: { GRIDFLEET_API_URL: apiUrl, GRID_URL: gridUrl, GRIDFLEET_LAB_URL: labUrl, APPIUM_URL: appiumUrl },
+    env,
     devices,
     pids: { lab: pidOf('lab'), appium: pidOf('appium') as number, grid: pidOf('grid') as number },
     ports,

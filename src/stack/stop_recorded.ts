@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { defaultStateDir } from './paths';
 import { readPidFiles, removePidFile } from './pid_files';
+import { waitForPortsFree } from './ports';
 import { commandLineOf, isAlive, terminateAll } from './processes';
+import { readStackInfo, removeStackInfo } from './stack_info';
 
 /** What {@link stopRecordedStack} did with one PID file. */
 export interface RecordedStop {
@@ -21,7 +23,9 @@ const MARKERS: Record<string, string> = { lab: 'lab', appium: 'appium', grid: 's
  * hard) and removes those files.
  */
 export async function stopRecordedStack(stateDir: string = defaultStateDir()): Promise<RecordedStop[]> {
-  const records = readPidFiles(path.resolve(stateDir));
+  const dir = path.resolve(stateDir);
+  const info = readStackInfo(dir);
+  const records = readPidFiles(dir);
   const results: RecordedStop[] = [];
   const toStop: { name: string; pid: number }[] = [];
   for (const record of records) {
@@ -40,5 +44,7 @@ export async function stopRecordedStack(stateDir: string = defaultStateDir()): P
     results.push({ name: r.name, pid: r.pid, result: outcomes[i]?.result ?? 'not-running' });
   });
   for (const record of records) removePidFile(record.file);
+  if (info && toStop.length > 0) await waitForPortsFree(Object.values(info.ports), 5_000);
+  removeStackInfo(dir);
   return results;
 }

@@ -1,0 +1,9 @@
+/**
+ * Helpers for integration tests: a local stack fixture, free ports and polling.
+ *
+ * @packageDocumentation
+ */
+export { freePort } from '../../src/stack/ports';
+export { liveChildPids } from './live_children';
+export { type WaitForOptions, waitFor } from './wait_for';
+export { type StackFixture, withStack } from './with_stack';
