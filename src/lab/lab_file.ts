@@ -76,7 +76,7 @@ const deviceSchema = z.strictObject({
 
 const settingsSchema = z.strictObject({
   retry_after_sec: z.number().int().min(0).default(5),
-  cooldown_escalation_threshold: z.number().int().min(1).default(3),
+  cooldown_escalation_threshold: z.number().int().min(0).max(100).default(3),
   device_cooldown_max_sec: z.number().int().min(1).default(3600),
   max_ttl_minutes: z.number().int().min(1).default(180),
   default_ttl_minutes: z.number().int().min(1).default(60),

@@ -1,0 +1,318 @@
+/** The lab HTTP server: the manager's API under `/api`, health probes, and the `/lab/` admin surface. */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { FaultInjector, faultBody } from './faults';
+import { ApiError, FrameworkError } from './http/errors';
+import type { LabResponse, RequestContext } from './http/router';
+import { Router } from './http/router';
+import type { LabSettings, ResolvedLab } from './lab_file';
+import { DEMO_LAB_PATH, loadLabFile, resolveLabSettings } from './lab_file';
+import { RequestLog } from './request_log';
+import { registerAdminRoutes } from './routes/admin';
+import { registerCatalogRoutes } from './routes/catalog';
+import { registerClaimRoutes } from './routes/claims';
+import { registerDeviceRoutes } from './routes/devices';
+import { registerRunRoutes } from './routes/runs';
+import { registerSessionRoutes } from './routes/sessions';
+import { LabClock } from './state/clock';
+import { InternalServerError } from './state/devices';
+import { reap } from './state/run_end';
+import { LabStore } from './state/store';
+
+/** Options of {@link startLab}. */
+export interface StartLabOptions {
+  /** A resolved lab or the path of a lab file; the demo lab when omitted. */
+  lab?: ResolvedLab | string;
+  /** Port to listen on; 0 (default) picks a free port. */
+  port?: number;
+  /** Interface to bind (default `127.0.0.1`). */
+  host?: string;
+  /** Overrides of the lab file's settings (validated like the file). */
+  settings?: Partial<LabSettings>;
+  /** Wall clock in epoch ms (default `Date.now`); `/lab/clock` adds a virtual offset on top. */
+  clock?: () => number;
+}
+
+/** A running lab. */
+export interface RunningLab {
+  /** `http://HOST:PORT`. */
+  url: string;
+  /** `url + '/api'` (what clients use as `GRIDFLEET_API_URL`). */
+  apiUrl: string;
+  port: number;
+  /** The lab definition being served (settings with overrides applied). */
+  lab: ResolvedLab;
+  /** Stops the sweeper and the server, dropping open connections. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const OPEN_API_PATHS = new Set(['/api/health', '/api/auth/login', '/api/auth/session']);
+
+function isProtected(path: string): boolean {
+  if (OPEN_API_PATHS.has(path)) return false;
+  return (
+    path.startsWith('/api/') ||
+    path === '/api' ||
+    path.startsWith('/agent/') ||
+    path.startsWith('/docs') ||
+    path.startsWith('/redoc') ||
+    path === '/metrics' ||
+    path === '/openapi.json'
+  );
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The machine user of a valid Basic header, or null. */
+function basicUser(header: string | undefined, settings: LabSettings): string | null {
+  const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!m?.[1]) return null;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const sep = decoded.indexOf(':');
+  if (sep < 0) return null;
+  const user = decoded.slice(0, sep);
+  const pass = decoded.slice(sep + 1);
+  return safeEqual(user, settings.auth.username) && safeEqual(pass, settings.auth.password) ? user : null;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(raw: Buffer): Pick<RequestContext, 'body' | 'bodyError'> {
+  const text = raw.toString('utf8');
+  if (text.trim() === '') return { body: undefined };
+  try {
+    return { body: JSON.parse(text) };
+  } catch (err) {
+    const pos = /position (\d+)/.exec((err as Error).message);
+    return {
+      body: undefined,
+      bodyError: { position: pos?.[1] ? Number(pos[1]) : 0, message: 'Expecting value' },
+    };
+  }
+}
+
+/** Writes a response with uvicorn's header set and order. */
+function send(res: ServerResponse, r: LabResponse, requestId: string | null, raw?: string): void {
+  const headers: [string, string][] = [
+    ['date', new Date().toUTCString()],
+    ['server', 'uvicorn'],
+  ];
+  for (const [k, v] of Object.entries(r.headers ?? {})) headers.push([k.toLowerCase(), v]);
+  const payload = raw ?? (r.body === undefined ? undefined : JSON.stringify(r.body));
+  if (payload !== undefined) {
+    headers.push(['content-length', String(Buffer.byteLength(payload))]);
+    headers.push(['content-type', 'application/json']);
+  }
+  if (requestId !== null) headers.push(['x-request-id', requestId]);
+  res.sendDate = false;
+  // uvicorn sends no Connection/Keep-Alive headers (HTTP/1.1 keeps the connection open anyway).
+  res.removeHeader('connection');
+  res.writeHead(r.status, headers.flat());
+  res.end(payload);
+}
+
+function resolveLab(lab: StartLabOptions['lab']): ResolvedLab {
+  if (lab === undefined) return loadLabFile(DEMO_LAB_PATH);
+  return typeof lab === 'string' ? loadLabFile(lab) : lab;
+}
+
+/** Starts a GridFleet lab (manager simulator) and resolves once it listens. */
+export async function startLab(options: StartLabOptions = {}): Promise<RunningLab> {
+  const base = resolveLab(options.lab);
+  const settings = options.settings
+    ? resolveLabSettings(base.settings, options.settings, base.source)
+    : base.settings;
+  const lab: ResolvedLab = { ...base, packs: structuredClone(base.packs), settings };
+  const store = new LabStore(lab, settings, new LabClock(options.clock));
+  const faults = new FaultInjector();
+  const log = new RequestLog();
+
+  const api = new Router();
+  api.add('GET', '/health/live', () => ({ status: 200, body: { status: 'ok' } }));
+  api.add('GET', '/health/ready', () => ({ status: 200, body: { status: 'ok' } }));
+  api.add('GET', '/api/health', () => ({
+    status: 200,
+    body: { status: 'healthy', checks: { database: 'ok' } },
+  }));
+  registerCatalogRoutes(api, store);
+  registerDeviceRoutes(api, store);
+  registerRunRoutes(api, store);
+  registerClaimRoutes(api, store);
+  registerSessionRoutes(api, store);
+  const admin = new Router();
+  registerAdminRoutes(admin, { store, faults, log });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://lab.invalid');
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      path = url.pathname;
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    const header = req.headers['x-request-id'];
+    const requestId = (Array.isArray(header) ? header[0] : header) || randomUUID();
+    const raw = await readBody(req);
+    const ctx: RequestContext = {
+      method,
+      path,
+      query: url.searchParams,
+      params: {},
+      ...parseJson(raw),
+      headers: req.headers,
+      requestId,
+      user: null,
+    };
+
+    if (path === '/lab' || path.startsWith('/lab/')) {
+      let r: LabResponse;
+      try {
+        const m = admin.match(method, path);
+        r = await m.handler({ ...ctx, params: m.params });
+      } catch (err) {
+        r =
+          err instanceof FrameworkError
+            ? frameworkResponse(err)
+            : { status: 500, body: { error: String(err) } };
+      }
+      send(res, r, requestId);
+      return;
+    }
+
+    const logEntry = (status: number, faultId: string | null) =>
+      log.add({
+        method,
+        path,
+        query: url.search.replace(/^\?/, ''),
+        status,
+        duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+        time: new Date().toISOString(),
+        request_id: requestId,
+        fault_id: faultId,
+      });
+
+    const fault = faults.match(method, path);
+    if (fault) {
+      if (fault.latency_ms) await new Promise((r) => setTimeout(r, fault.latency_ms));
+      if (fault.drop) {
+        logEntry(0, fault.id);
+        req.socket.destroy();
+        return;
+      }
+      if (fault.malformed) {
+        send(
+          res,
+          { status: fault.status ?? 200, headers: fault.headers },
+          requestId,
+          '{"error": {"code": "INTE',
+        );
+        logEntry(fault.status ?? 200, fault.id);
+        return;
+      }
+      if (fault.status !== undefined) {
+        // The manager's unhandled-error 500 carries no x-request-id header.
+        send(
+          res,
+          { status: fault.status, body: faultBody(fault, requestId), headers: fault.headers },
+          fault.status === 500 ? null : requestId,
+        );
+        logEntry(fault.status, fault.id);
+        return;
+      }
+    }
+
+    let r: LabResponse;
+    let headerId: string | null = requestId;
+    try {
+      if (settings.auth.enabled && isProtected(path)) {
+        ctx.user = basicUser(req.headers.authorization, settings);
+        if (ctx.user === null) throw new ApiError(401, 'Authentication is required');
+      }
+      const m = api.match(method, path);
+      r = await m.handler({ ...ctx, params: m.params });
+    } catch (err) {
+      if (err instanceof ApiError)
+        r = { status: err.status, body: err.body(requestId), headers: err.headers };
+      else if (err instanceof FrameworkError) r = frameworkResponse(err);
+      else {
+        if (!(err instanceof InternalServerError)) console.error('gridfleet-lab: unhandled error', err);
+        headerId = null;
+        r = {
+          status: 500,
+          body: {
+            error: { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred', request_id: requestId },
+          },
+        };
+      }
+    }
+    send(res, r, headerId);
+    logEntry(r.status, fault?.id ?? null);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (!res.headersSent)
+        send(res, { status: 400, body: { detail: String((err as Error).message) } }, null);
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const sweeper = setInterval(() => reap(store), settings.sweep_interval_sec * 1000);
+  sweeper.unref();
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  return {
+    url,
+    apiUrl: `${url}/api`,
+    port,
+    lab,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        clearInterval(sweeper);
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function frameworkResponse(err: FrameworkError): LabResponse {
+  return {
+    status: err.status,
+    body: { detail: err.message },
+    headers: err.status === 405 ? { allow: err.allow.join(', ') } : {},
+  };
+}

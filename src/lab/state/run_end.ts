@@ -1,0 +1,65 @@
+/** What happens to reservations, devices and sessions when a run ends (complete/cancel/expire/force). */
+import type { RunRow, RunState } from './model';
+import type { LabStore } from './store';
+
+/**
+ * Ends a run: stamps state/error/completed_at, releases its reservations (claims cleared, devices
+ * lose `hold: "reserved"`, busy devices without a running session go back to rest), and for
+ * cancel/expire/force-release ends the run's running sessions as `error` / `run_released`.
+ */
+export function endRun(
+  store: LabStore,
+  run: RunRow,
+  state: RunState,
+  error: string | null,
+  killSessions: boolean,
+): void {
+  const now = store.clock.now();
+  run.state = state;
+  run.error = error;
+  run.completed_at = now;
+  if (killSessions) {
+    for (const s of store.sessions) {
+      if (s.run_id === run.id && s.status === 'running') {
+        s.status = 'error';
+        s.error_type = 'run_released';
+        s.ended_at ??= now;
+      }
+    }
+  }
+  for (const r of store.runReservations(run.id)) {
+    if (r.released_at !== null) continue;
+    r.released_at = now;
+    r.claimed_by = null;
+    r.claimed_at = null;
+    const device = store.devices.get(r.device_id);
+    if (!device) continue;
+    if (device.hold === 'reserved') device.hold = null;
+    if (device.hold === 'maintenance') {
+      device.lifecycle = {
+        state: 'suppressed',
+        label: 'Suppressed',
+        detail: 'Device is in maintenance mode',
+      };
+    }
+    device.updated_at = now;
+    store.freeDevice(device, now);
+  }
+}
+
+/** One reaper pass: expires runs past their heartbeat timeout or absolute TTL. Returns expired ids. */
+export function reap(store: LabStore): string[] {
+  const expired: string[] = [];
+  for (const run of store.runs.values()) {
+    if (store.isTerminal(run)) continue;
+    const now = store.clock.now();
+    if (now > run.last_heartbeat + run.heartbeat_timeout_sec * 1000) {
+      endRun(store, run, 'expired', 'Heartbeat timeout', true);
+      expired.push(run.id);
+    } else if (now > run.created_at + run.ttl_minutes * 60_000) {
+      endRun(store, run, 'expired', `TTL exceeded (${run.ttl_minutes} minutes)`, true);
+      expired.push(run.id);
+    }
+  }
+  return expired;
+}
