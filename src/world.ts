@@ -178,7 +178,7 @@ export class GridFleetWorld<P extends GridFleetWorldParameters = GridFleetWorldP
   /** The device's static config (inline from the claim when present, else fetched once). */
   async getDeviceConfig(): Promise<Record<string, unknown>> {
     if (this.configCache !== undefined) return this.configCache;
-    const config = this.device.config ?? (await this.client.getDeviceConfig(this.device.deviceId));
+    const config = this.device.config ?? (await this.client.getDeviceConfigById(this.device.deviceId));
     this.configCache = config;
     return config;
   }

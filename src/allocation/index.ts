@@ -1,3 +1,15 @@
+/**
+ * The one replaceable piece that gets a device for a scenario. Claim era today; the router era (session
+ * creation at `{GRID_URL}/run/{run_id}` allocates) implements the same {@link DeviceAllocator} interface.
+ *
+ * @packageDocumentation
+ */
+export {
+  ClaimAllocator,
+  type ClaimAllocatorOptions,
+  cooldownReason,
+  type LeaseTracker,
+} from './claim_allocator';
 export type {
   AcquireRequest,
   DeviceAllocator,

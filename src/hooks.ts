@@ -1,0 +1,191 @@
+import { isMainThread } from 'node:worker_threads';
+import {
+  After,
+  AfterAll,
+  Before,
+  BeforeAll,
+  BeforeStep,
+  HookTarget,
+  type ITestCaseHookParameter,
+  setWorldConstructor,
+  supportCodeLibraryBuilder,
+  World,
+} from '@cucumber/cucumber';
+import { existingCoordinator, hostedCoordinator, startCoordinatorServices } from './run/coordinator_host';
+import { coordinatorLink } from './run/coordinator_link';
+import { laneForScenario } from './run/lane';
+import { isFailingStatus, sessionVerdict } from './run/outcome';
+import { fileSafe, scenarioRuntime } from './run/scenario_runtime';
+import { GridFleetWorld } from './world';
+
+/**
+ * Explicit timeouts of the gridfleet hooks (ms). Cucumber's default of 5 s is far too short for a device
+ * claim plus an Appium session. The claim wait itself is bounded by `claimMaxWaitSec`.
+ */
+export const HOOK_TIMEOUTS = {
+  /** Coordinator BeforeAll: catalog, reservations, activation. */
+  beforeAll: 300_000,
+  /** Coordinator AfterAll: complete/cancel and summary. */
+  afterAll: 180_000,
+  /** Scenario Before: claim (up to `claimMaxWaitSec`, default 300 s) + session creation. */
+  before: 900_000,
+  /** Scenario After: screenshot, quit, status, release. */
+  after: 180_000,
+} as const;
+
+/** Names of the gridfleet hooks as they appear in cucumber's output. */
+export const HOOK_NAMES = {
+  beforeAll: 'gridfleet: reserve devices',
+  afterAll: 'gridfleet: end runs and print summary',
+  before: 'gridfleet: claim device and start session',
+  after: 'gridfleet: screenshot, quit, report status, release device',
+} as const;
+
+const REGISTERED = Symbol.for('gridfleet-cucumber.registered');
+const STEPS_STARTED = Symbol.for('gridfleet-cucumber.stepsStarted');
+
+type FlagHolder = typeof globalThis & { [REGISTERED]?: unknown };
+
+/** Identity of the current support-code library: cucumber replaces these arrays when it resets. */
+function libraryIdentity(): unknown {
+  return (supportCodeLibraryBuilder as unknown as { afterTestCaseHookDefinitionConfigs?: unknown })
+    .afterTestCaseHookDefinitionConfigs;
+}
+
+function tagNames(parameter: ITestCaseHookParameter): string[] {
+  return parameter.pickle.tags.map((t) => t.name);
+}
+
+function needsDevice(world: World, tags: readonly string[]): boolean {
+  const noDeviceTags = scenarioRuntime.config(world.parameters).noDeviceTags;
+  return !tags.some((t) => noDeviceTags.includes(t));
+}
+
+/**
+ * Registers the gridfleet World, hooks and coordinator services with cucumber — once per thread, and
+ * identically in every thread (cucumber matches hooks across threads by registration order, so nothing
+ * is registered conditionally; conditions live inside the hook bodies).
+ *
+ * World rule: `GridFleetWorld` is installed only if no custom World constructor is set at registration
+ * time. A World set afterwards (`setWorldConstructor(MyWorld)`) wins and must extend `GridFleetWorld`;
+ * scenarios that need a device fail with an explanation otherwise.
+ *
+ * Session status mapping (cucumber result of the attempt → manager session status):
+ *
+ * | cucumber result | session status | device release |
+ * | --- | --- | --- |
+ * | PASSED | passed | release |
+ * | SKIPPED (e.g. a user Before returned 'skipped') | passed (the manager has no "skipped"; it does not fail the run) | release |
+ * | FAILED by a step (assertion, app error, step timeout) | failed | release |
+ * | FAILED with a device-level error (WebDriver, session, connection) | error | release with cooldown |
+ * | FAILED in a Before hook (setup: claim, session, user setup) | error | release (cooldown if device-level) |
+ * | PENDING, UNDEFINED, AMBIGUOUS (fail a strict run) | failed | release |
+ * | UNKNOWN | error | release |
+ * | driver creation failed | device-less `error-<uuid>` session | release with cooldown |
+ * | worker crash, SIGINT, SIGTERM | error (set by the coordinator's cleanup) | released / run cancelled |
+ *
+ * @returns true when this call registered, false when this thread had already registered.
+ */
+export function registerGridFleetHooks(): boolean {
+  const holder = globalThis as FlagHolder;
+  const identity = libraryIdentity() ?? true;
+  if (holder[REGISTERED] === identity) return false;
+  holder[REGISTERED] = identity;
+
+  if ((supportCodeLibraryBuilder as unknown as { World?: unknown }).World === World) {
+    setWorldConstructor(GridFleetWorld);
+  }
+
+  BeforeAll(
+    { name: HOOK_NAMES.beforeAll, on: HookTarget.COORDINATOR, timeout: HOOK_TIMEOUTS.beforeAll },
+    async function () {
+      // COORDINATOR hooks run in the main thread (also in serial mode); the guard documents that.
+      if (!isMainThread) return;
+      startCoordinatorServices();
+      await hostedCoordinator().setup(this.parameters);
+    },
+  );
+
+  AfterAll(
+    { name: HOOK_NAMES.afterAll, on: HookTarget.COORDINATOR, timeout: HOOK_TIMEOUTS.afterAll },
+    async () => {
+      await existingCoordinator()?.finish('normal');
+    },
+  );
+
+  Before({ name: HOOK_NAMES.before, timeout: HOOK_TIMEOUTS.before }, async function (this: World, parameter) {
+    const tags = tagNames(parameter);
+    const device = needsDevice(this, tags);
+    if (!(this instanceof GridFleetWorld)) {
+      if (!device) return;
+      throw new Error(
+        'gridfleet-cucumber: the World of this run does not extend GridFleetWorld. Use ' +
+          '`class MyWorld extends GridFleetWorld { ... }` with setWorldConstructor(MyWorld), or tag the scenario @no-device.',
+      );
+    }
+    const { pickle, gherkinDocument } = parameter;
+    this.scenario = {
+      name: pickle.name,
+      featureName: gherkinDocument.feature?.name ?? '',
+      uri: pickle.uri,
+      line: pickle.location?.line ?? 0,
+      attempt: scenarioRuntime.nextAttempt(pickle.id),
+      tags,
+    };
+    if (!device) return;
+    const state = await scenarioRuntime.runState();
+    const lane = laneForScenario(state.lanes, tags);
+    if (!lane) return; // several lanes and no @platform tag: the device step chooses.
+    scenarioRuntime.assertRunUsable(lane);
+    await this.claimDevice(lane.platformId, lane.osVersion ? { osVersion: lane.osVersion } : {});
+  });
+
+  BeforeStep(function (this: World) {
+    (this as unknown as Record<symbol, boolean>)[STEPS_STARTED] = true;
+  });
+
+  After({ name: HOOK_NAMES.after, timeout: HOOK_TIMEOUTS.after }, async function (this: World, parameter) {
+    const status = parameter.result?.status ?? 'UNKNOWN';
+    const failedBeforeSteps = !(this as unknown as Record<symbol, boolean>)[STEPS_STARTED];
+    const error =
+      parameter.error ?? (parameter.result?.message ? new Error(parameter.result.message) : undefined);
+    const verdict = sessionVerdict({ status, error, failedBeforeSteps });
+    const lease = this instanceof GridFleetWorld ? this.gridfleetLease : undefined;
+    if (lease && this instanceof GridFleetWorld) {
+      if (status !== 'PASSED') {
+        try {
+          const png = Buffer.from(await lease.driver.takeScreenshot(), 'base64');
+          const stem = `${fileSafe(this.scenario?.name ?? 'scenario')}_attempt${this.scenario?.attempt ?? 1}_${status.toLowerCase()}`;
+          const file = await scenarioRuntime.saveScreenshot(this, png, stem);
+          await this.attachScreenshot(png, `${stem}.png`);
+          this.log(`gridfleet: failure screenshot saved to ${file}`);
+        } catch (screenshotError) {
+          this.log(`gridfleet: no failure screenshot (${String(screenshotError)})`);
+        }
+      }
+      await lease.quit();
+      await lease.reportStatus(verdict.status);
+      const config = this.gridfleetConfig;
+      await lease.release({
+        status: verdict.status,
+        cooldown: verdict.deviceFailure
+          ? {
+              reason: `${status}: ${String(error instanceof Error ? error.message : error)}`,
+              ttlSeconds: config.cooldownSec,
+            }
+          : undefined,
+      });
+    }
+    await coordinatorLink()
+      .request({
+        kind: 'outcome',
+        outcome: {
+          pickleId: parameter.pickle.id,
+          failed: isFailingStatus(status),
+          willBeRetried: parameter.willBeRetried ?? false,
+        },
+      })
+      .catch(() => undefined);
+  });
+  return true;
+}
