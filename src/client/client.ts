@@ -67,7 +67,7 @@ export class GridFleetClient extends SessionApi {
    *
    * @throws ReserveCapabilitiesUnsupportedError before any request when include has `capabilities`.
    */
-  reserveDevices(request: ReserveDevicesRequest): Promise<RunCreateResponse> {
+  async reserveDevices(request: ReserveDevicesRequest): Promise<RunCreateResponse> {
     const include = includeQueryValue(request.include, 'reserveDevices', true);
     if (typeof request.name !== 'string' || request.name === '') {
       throw new TypeError('reserveDevices: name must be a non-empty string.');
@@ -90,7 +90,7 @@ export class GridFleetClient extends SessionApi {
   }
 
   /** `GET /runs/{id}`: the run with its devices. */
-  getRun(runId: string): Promise<RunDetail> {
+  async getRun(runId: string): Promise<RunDetail> {
     return this.http.request({
       method: 'GET',
       path: `/runs/${pathSegment(runId, 'runId')}`,
@@ -100,7 +100,7 @@ export class GridFleetClient extends SessionApi {
     });
   }
 
-  #lifecycle(runId: string, action: 'ready' | 'active' | 'complete' | 'cancel'): Promise<RunRead> {
+  async #lifecycle(runId: string, action: 'ready' | 'active' | 'complete' | 'cancel'): Promise<RunRead> {
     return this.http.request({
       method: 'POST',
       path: `/runs/${pathSegment(runId, 'runId')}/${action}`,
@@ -111,12 +111,12 @@ export class GridFleetClient extends SessionApi {
   }
 
   /** `POST /runs/{id}/ready` (claim era: → `ready`; later era: → `active`). */
-  signalReady(runId: string): Promise<RunRead> {
+  async signalReady(runId: string): Promise<RunRead> {
     return this.#lifecycle(runId, 'ready');
   }
 
   /** `POST /runs/{id}/active` (claim era: `ready → active`; later era: `preparing → active` or no-op). */
-  signalActive(runId: string): Promise<RunRead> {
+  async signalActive(runId: string): Promise<RunRead> {
     return this.#lifecycle(runId, 'active');
   }
 
@@ -138,7 +138,7 @@ export class GridFleetClient extends SessionApi {
   }
 
   /** `POST /runs/{id}/heartbeat`: keeps the run alive and reports its state. */
-  heartbeat(runId: string): Promise<HeartbeatResponse> {
+  async heartbeat(runId: string): Promise<HeartbeatResponse> {
     return this.http.request({
       method: 'POST',
       path: `/runs/${pathSegment(runId, 'runId')}/heartbeat`,
@@ -149,12 +149,12 @@ export class GridFleetClient extends SessionApi {
   }
 
   /** `POST /runs/{id}/complete`. */
-  completeRun(runId: string): Promise<RunRead> {
+  async completeRun(runId: string): Promise<RunRead> {
     return this.#lifecycle(runId, 'complete');
   }
 
   /** `POST /runs/{id}/cancel`. */
-  cancelRun(runId: string): Promise<RunRead> {
+  async cancelRun(runId: string): Promise<RunRead> {
     return this.#lifecycle(runId, 'cancel');
   }
 
@@ -204,7 +204,7 @@ export class GridFleetClient extends SessionApi {
    *
    * @throws NoClaimableDevicesError when nothing is claimable right now; UnknownIncludeError on a bad include.
    */
-  claimDevice(runId: string, request: ClaimRequest = {}): Promise<ClaimResponse> {
+  async claimDevice(runId: string, request: ClaimRequest = {}): Promise<ClaimResponse> {
     const include = includeQueryValue(request.include, 'claimDevice');
     return this.http.request({
       method: 'POST',
@@ -222,7 +222,7 @@ export class GridFleetClient extends SessionApi {
    * `Retry-After` (never past `maxWaitSec`), can be aborted or woken early, and finally throws
    * NoClaimableDevicesError naming the run and how long it waited.
    */
-  claimDeviceWithRetry(
+  async claimDeviceWithRetry(
     runId: string,
     request: ClaimRequest & ClaimRetryOptions = {},
   ): Promise<ClaimResponse> {
@@ -231,7 +231,7 @@ export class GridFleetClient extends SessionApi {
   }
 
   /** `POST /runs/{id}/release`: gives a claimed device back (throws on any error). */
-  releaseDevice(runId: string, request: ReleaseRequest): Promise<ReleaseResponse> {
+  async releaseDevice(runId: string, request: ReleaseRequest): Promise<ReleaseResponse> {
     return this.http.request({
       method: 'POST',
       path: `/runs/${pathSegment(runId, 'runId')}/release`,
@@ -261,7 +261,7 @@ export class GridFleetClient extends SessionApi {
   }
 
   /** `POST /runs/{id}/devices/{device_id}/release-with-cooldown`: release and keep the run off the device. */
-  releaseDeviceWithCooldown(
+  async releaseDeviceWithCooldown(
     runId: string,
     request: ReleaseRequest & { reason: string; ttlSeconds: number },
   ): Promise<CooldownResult> {

@@ -28,7 +28,7 @@ export class DeviceApi extends ClientBase {
   }
 
   /** `GET /devices/{id}`: one device with its node and sessions. */
-  getDevice(deviceId: string): Promise<DeviceDetail> {
+  async getDevice(deviceId: string): Promise<DeviceDetail> {
     return this.http.request({
       method: 'GET',
       path: `/devices/${pathSegment(deviceId, 'deviceId')}`,
@@ -84,7 +84,7 @@ export class DeviceApi extends ClientBase {
   }
 
   /** `GET /devices/{id}/config` by device id (optionally only `keys`). */
-  getDeviceConfigById(deviceId: string, keys?: readonly string[]): Promise<JsonObject> {
+  async getDeviceConfigById(deviceId: string, keys?: readonly string[]): Promise<JsonObject> {
     const query = keys && keys.length > 0 ? new URLSearchParams({ keys: keys.join(',') }) : undefined;
     return this.http.request({
       method: 'GET',
@@ -96,7 +96,7 @@ export class DeviceApi extends ClientBase {
   }
 
   /** `GET /devices/{id}/capabilities`: the Appium capabilities the manager would use. */
-  getDeviceCapabilities(deviceId: string): Promise<JsonObject> {
+  async getDeviceCapabilities(deviceId: string): Promise<JsonObject> {
     return this.http.request({
       method: 'GET',
       path: `/devices/${pathSegment(deviceId, 'deviceId')}/capabilities`,
@@ -106,21 +106,21 @@ export class DeviceApi extends ClientBase {
   }
 
   /** `GET /devices/{id}/test_data` (`{}` when never set). */
-  getDeviceTestData(deviceId: string): Promise<JsonObject> {
+  async getDeviceTestData(deviceId: string): Promise<JsonObject> {
     return this.#testData('GET', deviceId);
   }
 
   /** `PUT /devices/{id}/test_data`: replaces the stored object; returns the new one. */
-  replaceDeviceTestData(deviceId: string, body: JsonObject): Promise<JsonObject> {
+  async replaceDeviceTestData(deviceId: string, body: JsonObject): Promise<JsonObject> {
     return this.#testData('PUT', deviceId, body);
   }
 
   /** `PATCH /devices/{id}/test_data`: deep-merges into the stored object; returns the merged one. */
-  mergeDeviceTestData(deviceId: string, body: JsonObject): Promise<JsonObject> {
+  async mergeDeviceTestData(deviceId: string, body: JsonObject): Promise<JsonObject> {
     return this.#testData('PATCH', deviceId, body);
   }
 
-  #testData(method: 'GET' | 'PUT' | 'PATCH', deviceId: string, body?: JsonObject): Promise<JsonObject> {
+  async #testData(method: 'GET' | 'PUT' | 'PATCH', deviceId: string, body?: JsonObject): Promise<JsonObject> {
     if (method !== 'GET' && (body === null || typeof body !== 'object' || Array.isArray(body))) {
       throw new TypeError(
         `${method === 'PUT' ? 'replace' : 'merge'}DeviceTestData: body must be a plain object.`,
@@ -136,7 +136,7 @@ export class DeviceApi extends ClientBase {
   }
 
   /** `GET /driver-packs/catalog`: every pack in every state (use `enabledPacks()` to filter). */
-  getDriverPackCatalog(): Promise<DriverPackCatalog> {
+  async getDriverPackCatalog(): Promise<DriverPackCatalog> {
     return this.http.request({
       method: 'GET',
       path: '/driver-packs/catalog',

@@ -16,7 +16,7 @@ const SESSION_STATUSES: readonly SessionStatus[] = ['running', 'passed', 'failed
 /** Session reporting of the client; failures are suppressed (logged) by default, like the testkit. */
 export class SessionApi extends DeviceApi {
   /** `POST /sessions` (idempotent by session id). Errors suppressed by default: logged, null returned. */
-  registerSession(fields: SessionRegistration, options: SuppressOptions = {}): Promise<Session | null> {
+  async registerSession(fields: SessionRegistration, options: SuppressOptions = {}): Promise<Session | null> {
     const body = sessionRegistrationToWire(fields);
     return this.maybeSuppress(
       `register session ${fields.sessionId}`,
@@ -74,7 +74,7 @@ export class SessionApi extends DeviceApi {
   }
 
   /** `PATCH /sessions/{id}/status`. Errors suppressed by default (logged, null returned). */
-  updateSessionStatus(
+  async updateSessionStatus(
     sessionId: string,
     status: SessionStatus,
     options: SuppressOptions = {},

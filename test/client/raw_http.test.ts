@@ -283,7 +283,7 @@ describe('getDeviceByConnectionTarget', () => {
       assert.deepEqual(
         server.requests.map((r) => r.url.split('?')[0]),
         [
-          '/api/devices/by-connection-target/' + encodeURIComponent(first.connection_target),
+          `/api/devices/by-connection-target/${encodeURIComponent(first.connection_target)}`,
           '/api/devices',
           '/api/devices',
         ],
