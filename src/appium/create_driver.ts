@@ -1,11 +1,10 @@
+import { GridFleetClient } from '../client/client';
+import { DEFAULT_GRID_URL, ENV_VARS } from '../client/env';
 import { buildAppiumRequest } from './build_capabilities';
 import type { AppiumCapabilities } from './capabilities_types';
 import type { DriverPackCatalogLike } from './catalog_types';
 import { AppiumDriverCreationError, CapabilityResolutionError } from './errors';
 import { parseGridUrl } from './grid_url';
-
-/** Default Grid URL when neither `gridUrl` nor `GRID_URL` is set (seed default). */
-export const DEFAULT_GRID_URL = 'http://localhost:4444';
 
 /**
  * Default timeout of one WebDriver request (ms). Real devices can take minutes to start a session
@@ -36,7 +35,7 @@ export interface CreateAppiumDriverOptions {
   testName?: string | undefined;
   /** Catalog body; when absent in lane mode it is fetched with `client`. */
   catalog?: DriverPackCatalogLike | undefined;
-  /** Client used to fetch the catalog when `catalog` is not given. */
+  /** Client used to fetch the catalog when `catalog` is not given (default: a `GridFleetClient` from env). */
   client?: { getDriverPackCatalog(): Promise<DriverPackCatalogLike> } | undefined;
   /**
    * Pins the session to a claimed device through keys its node stereotype carries uniquely:
@@ -58,7 +57,7 @@ export interface CreateAppiumDriverOptions {
  * `create_appium_driver`): builds the capabilities like {@link buildAppiumCapabilities}, optionally pins
  * them to a claimed device, and connects with timeouts suited to real devices.
  *
- * @throws CapabilityResolutionError before any request when the lane cannot be resolved or the pin
+ * @throws CapabilityResolutionError before any session request when the lane cannot be resolved or the pin
  * contradicts the given capabilities.
  * @throws AppiumDriverCreationError when the Grid refuses or fails the session; it keeps the original
  * error as `cause`, and says which Grid URL (without credentials) and capabilities were attempted.
@@ -67,19 +66,13 @@ export async function createAppiumDriver(
   options: CreateAppiumDriverOptions = {},
 ): Promise<WebdriverIO.Browser> {
   const env = options.env ?? process.env;
-  const connection = parseGridUrl(options.gridUrl ?? nonEmpty(env.GRID_URL) ?? DEFAULT_GRID_URL);
+  const connection = parseGridUrl(options.gridUrl ?? nonEmpty(env[ENV_VARS.gridUrl]) ?? DEFAULT_GRID_URL);
   const isRaw =
     options.capabilities?.platformName !== undefined && options.capabilities?.platformName !== null;
   let catalog = options.catalog;
   if (!isRaw && catalog === undefined) {
-    if (!options.client) {
-      throw new CapabilityResolutionError(
-        'missing_catalog',
-        'createAppiumDriver needs the driver-pack catalog to resolve the pack/platform lane: pass catalog or ' +
-          'client (a GridFleetClient), or pass a raw platformName capability.',
-      );
-    }
-    catalog = await options.client.getDriverPackCatalog();
+    // As the seed: without a catalog, ask the manager at GRIDFLEET_API_URL.
+    catalog = await (options.client ?? new GridFleetClient()).getDriverPackCatalog();
   }
   const request = buildAppiumRequest({
     packId: options.packId,

@@ -1,3 +1,4 @@
+import { GridFleetClient } from '../client/client';
 import { MissingConnectionTargetError } from './errors';
 
 /** A webdriverio session as far as the device helpers read it (`Browser` fits). */
@@ -52,28 +53,34 @@ export function getDeviceIdFromDriver(driver: DriverLike): string | undefined {
 /**
  * Device config of the device a live session runs on (seed `get_device_config_for_driver`). Uses the
  * session's device id when it reports one (one request), else looks the device up by connection target.
+ * Without `client`, a `GridFleetClient` configured from the environment is used (as the seed).
  */
 export async function getDeviceConfigForDriver(
   driver: DriverLike,
-  options: { client: Pick<DriverDeviceClient, 'getDeviceConfig' | 'getDeviceConfigById'> },
+  options: { client?: Pick<DriverDeviceClient, 'getDeviceConfig' | 'getDeviceConfigById'> } = {},
 ): Promise<Record<string, unknown>> {
   const deviceId = getDeviceIdFromDriver(driver);
-  if (deviceId) return options.client.getDeviceConfigById(deviceId);
-  return options.client.getDeviceConfig(getConnectionTargetFromDriver(driver));
+  const target = deviceId ? undefined : getConnectionTargetFromDriver(driver);
+  const client = options.client ?? new GridFleetClient();
+  return deviceId ? client.getDeviceConfigById(deviceId) : client.getDeviceConfig(target as string);
 }
 
 /**
  * Operator test data of the device a live session runs on (seed `get_device_test_data_for_driver`):
  * resolves the device id (from the session, else by connection target) and reads its test data.
+ * Without `client`, a `GridFleetClient` configured from the environment is used.
  */
 export async function getDeviceTestDataForDriver(
   driver: DriverLike,
-  options: { client: Pick<DriverDeviceClient, 'resolveDeviceIdByConnectionTarget' | 'getDeviceTestData'> },
+  options: {
+    client?: Pick<DriverDeviceClient, 'resolveDeviceIdByConnectionTarget' | 'getDeviceTestData'>;
+  } = {},
 ): Promise<Record<string, unknown>> {
-  const deviceId =
-    getDeviceIdFromDriver(driver) ??
-    (await options.client.resolveDeviceIdByConnectionTarget(getConnectionTargetFromDriver(driver)));
-  return options.client.getDeviceTestData(deviceId);
+  const knownId = getDeviceIdFromDriver(driver);
+  const target = knownId ? undefined : getConnectionTargetFromDriver(driver);
+  const client = options.client ?? new GridFleetClient();
+  const deviceId = knownId ?? (await client.resolveDeviceIdByConnectionTarget(target as string));
+  return client.getDeviceTestData(deviceId);
 }
 
 function capabilitiesOf(driver: DriverLike): Record<string, unknown> {

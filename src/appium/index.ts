@@ -30,7 +30,6 @@ export {
   createAppiumDriver,
   DEFAULT_CONNECTION_RETRY_COUNT,
   DEFAULT_CONNECTION_RETRY_TIMEOUT_MS,
-  DEFAULT_GRID_URL,
   pinCapabilities,
   type WebdriverLogLevel,
 } from './create_driver';
