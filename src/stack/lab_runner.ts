@@ -5,20 +5,8 @@ import type { ResolvedLab } from '../lab/lab_file';
 import { StackError } from './errors';
 import { spawnServer } from './processes';
 
-/** The in-process lab handle (`startLab` of `src/lab`). */
-interface InProcessLab {
-  url: string;
-  apiUrl: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-type StartLab = (options: {
-  lab: ResolvedLab;
-  port: number;
-  host: string;
-  settings?: Record<string, unknown>;
-}) => Promise<InProcessLab>;
+/** The lab module, loaded only when the lab runs in-process. */
+type LabModule = typeof import('../lab/index');
 
 /** A started lab: either in this process or a child process. */
 export type LabHandle = InProcessLabHandle | ChildLabHandle;
@@ -56,9 +44,9 @@ export async function startLabInProcess(
   gridUrl: string,
 ): Promise<InProcessLabHandle> {
   // Required lazily: the lab module is only needed when the stack runs it in-process.
-  let startLab: StartLab;
+  let startLab: LabModule['startLab'];
   try {
-    ({ startLab } = require('../lab/index') as { startLab: StartLab });
+    ({ startLab } = require('../lab/index') as LabModule);
   } catch (err) {
     throw new StackError(
       `Cannot load the lab module (src/lab/index) to run the lab in-process: ${(err as Error).message}`,

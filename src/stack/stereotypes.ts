@@ -50,14 +50,16 @@ export function buildStackDevices(lab: ResolvedLab, appPath: string): StackDevic
     const platform = platformOf(lab, device);
     // §9.1: the saved connection target, falling back to the identity value.
     const udid = device.connection_target || device.identity_value;
-    const clash = seen.get(udid);
+    // Grid matches string caps case-insensitively, so udids differing only in case collide.
+    const clash = seen.get(udid.toLowerCase());
     if (clash) {
       throw new StackError(
-        `Lab ${lab.source}: devices "${clash}" and "${device.name}" share the connection target "${udid}", ` +
+        `Lab ${lab.source}: devices "${clash}" and "${device.name}" share the connection target "${udid}" ` +
+          '(Grid compares it case-insensitively), ' +
           'so Grid could not pin a session to either; give each device a unique connection_target.',
       );
     }
-    seen.set(udid, device.name);
+    seen.set(udid.toLowerCase(), device.name);
     const stereotype: Stereotype = {
       platformName: platform.appium_platform_name,
       'appium:automationName': platform.automation_name,
