@@ -20,7 +20,7 @@ import {
 } from './support/fixtures';
 import { assertClaim, assertDeviceReservation } from './support/shapes';
 import { type ContractTarget, NEEDS_LAB, openTarget } from './support/target';
-import { expectError, expectOk, expectValidationIssues, type Json } from './support/wire';
+import { expectError, expectOk, expectOkArray, expectValidationIssues, type Json } from './support/wire';
 
 describe('claims and releases', () => {
   let target: ContractTarget;
@@ -184,8 +184,9 @@ describe('claims and releases', () => {
   it('release table: invalid id, not in run, not claimed, wrong worker, owner (§7.2, §11.11)', async () => {
     const run = await runs.reserve([requirement(2)]);
     const id = String(run.id);
-    const outsider = (await runs.reserve([requirement()])).devices as Json[];
-    const outsiderId = String(outsider[0]?.device_id);
+    const inRun = new Set((run.devices as Json[]).map((d) => d.device_id));
+    const everyDevice = expectOkArray(await target.api.get('/api/devices'), 'devices');
+    const outsiderId = String(everyDevice.find((d) => !inRun.has(d.id))?.id);
     const c = await claim(target, id, 'gw0');
     const deviceId = String(c.device_id);
     const unclaimed = String((run.devices as Json[]).find((d) => d.device_id !== deviceId)?.device_id);
@@ -228,6 +229,8 @@ describe('claims and releases', () => {
     });
     assert.equal(expectValidationIssues(extra, 'release extra key')[0]?.type, 'extra_forbidden');
 
+    const other = await claim(target, id, 'gw1');
+    assert.equal(other.device_id, unclaimed);
     assert.deepEqual(expectOk(await release(target, id, deviceId, 'gw0'), 'owner release'), {
       status: 'released',
     });
@@ -241,8 +244,7 @@ describe('claims and releases', () => {
       conflict(`Device ${deviceId} is not claimed`),
     );
 
-    // Immediately claimable again: hold the other device so the next claim must return this one.
-    await claim(target, id, 'gw1');
+    // Immediately claimable again: the other device is held, so the next claim must return this one.
     const again = await claim(target, id, 'gw0');
     assert.equal(again.device_id, deviceId);
   });

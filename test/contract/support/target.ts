@@ -59,6 +59,11 @@ export function rootFromApiUrl(apiUrl: string): string {
       `GRIDFLEET_API_URL is not a URL: ${JSON.stringify(apiUrl)}. Set it like http://localhost:8000/api (or unset it to test the in-process lab).`,
     );
   }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(
+      `GRIDFLEET_API_URL must be an http(s) URL, got ${JSON.stringify(apiUrl)}; e.g. http://localhost:8000/api.`,
+    );
+  }
   const path = parsed.pathname.replace(/\/+$/, '');
   if (!path.endsWith('/api')) {
     throw new Error(
@@ -126,6 +131,6 @@ export async function resetLab(api: ApiClient): Promise<void> {
 
 /** `POST /lab/clock`: advances the lab's virtual clock by `seconds`. */
 export async function advanceLabClock(api: ApiClient, seconds: number): Promise<void> {
-  const res = await api.post('/lab/clock', { advance_sec: seconds, seconds }, { noAuth: true });
+  const res = await api.post('/lab/clock', { advance_sec: seconds }, { noAuth: true });
   if (res.status >= 300) throw new Error(`POST /lab/clock answered ${res.status}: ${res.text}`);
 }
