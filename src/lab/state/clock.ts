@@ -38,5 +38,6 @@ export class LabClock {
   /** Drops the virtual offset (used by `/lab/reset`). */
   resetOffset(): void {
     this.offsetMs = 0;
+    this.last = 0;
   }
 }
