@@ -25,7 +25,7 @@ export interface BuildAppiumCapabilitiesOptions {
    * Extra capabilities, sent as given (they override the injected lane keys, as in the seed). A
    * `platformName` here selects raw mode: no catalog lookup, and packId/platformId must not be passed.
    */
-  capabilities?: AppiumCapabilities | Record<string, unknown> | undefined;
+  capabilities?: WebdriverIO.Capabilities | Readonly<Record<string, unknown>> | undefined;
   /** Sent as `gridfleet:testName` (the manager records it as the session's test name). */
   testName?: string | undefined;
   /** Catalog body (`client.getDriverPackCatalog()`); required unless raw mode. */

@@ -6,7 +6,9 @@
  * global: it applies as soon as this file is part of the program, which the package root guarantees by
  * re-exporting {@link GridFleetCapabilityKeys} from here.
  */
-import type {} from 'webdriverio' with { 'resolution-mode': 'import' };
+/// <reference types="webdriverio" resolution-mode="import" preserve="true" />
+// The directive (kept in the emitted .d.ts by `preserve`) makes sure webdriverio's own
+// `WebdriverIO.Capabilities` is loaded, so the declaration below merges with it.
 
 declare global {
   namespace WebdriverIO {

@@ -30,7 +30,7 @@ export interface CreateAppiumDriverOptions {
   /** Platform id (falls back to `GRIDFLEET_TESTKIT_PLATFORM_ID`). */
   platformId?: string | undefined;
   /** Extra capabilities; a `platformName` here selects raw mode (no catalog). */
-  capabilities?: AppiumCapabilities | Record<string, unknown> | undefined;
+  capabilities?: WebdriverIO.Capabilities | Readonly<Record<string, unknown>> | undefined;
   /** Sent as `gridfleet:testName`. */
   testName?: string | undefined;
   /** Catalog body; when absent in lane mode it is fetched with `client`. */
