@@ -20,7 +20,14 @@ import {
 } from './support/fixtures';
 import { assertClaim, assertDeviceReservation } from './support/shapes';
 import { type ContractTarget, NEEDS_LAB, openTarget } from './support/target';
-import { expectError, expectOk, expectOkArray, expectValidationIssues, type Json } from './support/wire';
+import {
+  expectError,
+  expectFrameworkError,
+  expectOk,
+  expectOkArray,
+  expectValidationIssues,
+  type Json,
+} from './support/wire';
 
 describe('claims and releases', () => {
   let target: ContractTarget;
@@ -85,6 +92,29 @@ describe('claims and releases', () => {
       expectOk(await target.api.get(`/api/devices/${deviceId}/capabilities`), 'caps'),
     );
     assert.equal(full.unavailable_includes, null);
+  });
+
+  it('include on claim gives {} (not null) for a device without config or test data (§7.1)', async () => {
+    const run = await runs.reserve([requirement()]);
+    const entry = (run.devices as Json[])[0] as Json;
+    const path = `/api/devices/${entry.device_id}/test_data`;
+    const saved = expectOk(await target.api.get(path), 'saved test_data');
+    try {
+      expectOk(await target.api.put(path, {}), 'clear test_data');
+      const c = await claim(target, String(run.id), 'gw0', 'test_data,config');
+      assert.deepEqual(c.test_data, {});
+      const config = expectOk(await target.api.get(`/api/devices/${entry.device_id}/config`), 'config');
+      assert.deepEqual(c.config, config);
+    } finally {
+      await target.api.put(path, saved);
+    }
+  });
+
+  it('the claim route only accepts POST: framework 405 (§3)', async () => {
+    const run = await runs.reserve([requirement()]);
+    const res = await target.api.get(`/api/runs/${run.id}/claim`);
+    expectFrameworkError(res, 'GET claim', 405);
+    assert.match(res.headers.get('allow') ?? '', /POST/);
   });
 
   it('concurrent claims get distinct devices; then the no-claimable 409 with Retry-After: 5 (§7.1, §11.9, §11.10)', async () => {

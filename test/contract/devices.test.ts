@@ -153,6 +153,44 @@ describe('devices', () => {
     assert.deepEqual(ids(await list('tags.=x')), ids(all), 'bare tags. is ignored');
   });
 
+  it('sort_by/sort_dir: desc is the exact reverse of asc (ties broken in the same direction) (§4.2)', async () => {
+    for (const key of ['name', 'platform', 'os_version', 'created_at']) {
+      const asc = ids(await list(`sort_by=${key}&sort_dir=asc`));
+      const desc = ids(await list(`sort_by=${key}&sort_dir=desc`));
+      assert.deepEqual(desc, [...asc].reverse(), `sort_by=${key}`);
+      assert.deepEqual([...asc].sort(), ids(all).sort(), `sort_by=${key} lists every device`);
+    }
+    const byName = await list('sort_by=name&sort_dir=asc');
+    const first = String(byName[0]?.name);
+    const last = String(byName[byName.length - 1]?.name);
+    assert.ok(first.localeCompare(last, 'en', { sensitivity: 'base' }) <= 0, `${first} sorts before ${last}`);
+  });
+
+  it('hardware_health_status and hardware_telemetry_state filter exactly (§4.2)', async () => {
+    for (const [param, field] of [
+      ['hardware_health_status', 'hardware_health_status'],
+      ['hardware_telemetry_state', 'hardware_telemetry_state'],
+    ]) {
+      const value = String((all[0] as Json)[field]);
+      const found = await list(`${param}=${value}`);
+      assert.deepEqual(ids(found), ids(all.filter((d) => d[field] === value)), `${param}=${value}`);
+    }
+  });
+
+  it('GET /availability counts available, verified, healthy devices of a platform (§4.8)', async () => {
+    const eligible = await eligibleDevices(target, 1);
+    const res = expectOk(
+      await target.api.get(`/api/availability?platform_id=${PLATFORM}&count=2`),
+      'availability',
+    );
+    assert.deepEqual(res, {
+      available: eligible.length >= 2,
+      requested: 2,
+      matched: eligible.length,
+      platform_id: PLATFORM,
+    });
+  });
+
   it('needs_attention accepts booleans (§4.2)', async () => {
     const no = await list('needs_attention=false');
     assert.ok(no.every((d) => d.needs_attention === false));

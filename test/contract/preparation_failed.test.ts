@@ -118,6 +118,12 @@ describe('preparation-failed', () => {
     );
     assert.equal((device.reservation as Json).excluded, true);
 
+    const chip = async (status: string) =>
+      (expectOk(await target.api.get(`/api/devices?status=${status}&limit=500`), status).items as Json[]).map(
+        (d) => d.id,
+      );
+    assert.ok((await chip('maintenance')).includes(failed), 'status=maintenance lists it');
+    assert.ok(!(await chip('offline')).includes(failed), 'status=offline needs no hold');
     const sibling = await getDevice(target, String(claimed.device_id));
     assert.equal(sibling.hold, 'reserved', 'siblings stay reserved');
     expectError(

@@ -82,6 +82,34 @@ describe('run lifecycle', () => {
     await conflict(id, 'ready', "Cannot signal ready from state 'active', expected 'preparing'");
   });
 
+  it("the device's reservation.run_state follows the run (§4.1)", async () => {
+    const run = await runs.reserve([requirement()]);
+    const deviceId = String((run.devices as Json[])[0]?.device_id);
+    const runState = async () => ((await getDevice(target, deviceId)).reservation as Json).run_state;
+    assert.equal(await runState(), 'preparing');
+    await activate(String(run.id));
+    assert.equal(await runState(), 'active');
+  });
+
+  it('a device with a running session stays busy after the run ends, until the session ends (§6.4)', async () => {
+    const run = await runs.reserve([requirement()]);
+    const deviceId = String((run.devices as Json[])[0]?.device_id);
+    const sessionId = `contract-busy-${Date.now()}`;
+    expectOk(
+      await target.api.post('/api/sessions', { session_id: sessionId, device_id: deviceId }),
+      'register',
+    );
+    await ok(String(run.id), 'complete');
+    const during = await getDevice(target, deviceId);
+    assert.equal(during.operational_state, 'busy', 'still busy with its running session');
+    assert.equal(during.hold, null);
+    expectOk(
+      await target.api.patch(`/api/sessions/${sessionId}/status`, { status: 'passed' }),
+      'end session',
+    );
+    assert.equal((await getDevice(target, deviceId)).operational_state, 'available');
+  });
+
   it('claim-era /active from preparing is 409; target /active from preparing activates (§6.4, §6.5)', async () => {
     const run = await runs.reserve([requirement()]);
     const id = String(run.id);
@@ -265,5 +293,14 @@ describe('run lifecycle', () => {
       return r.state === 'expired' ? r : undefined;
     });
     assert.equal(ttlExpired.error, 'TTL exceeded (1 minutes)');
+
+    const zero = await runs.reserve([requirement()], { ttl_minutes: 0 });
+    assert.equal(zero.ttl_minutes, 0, 'no lower bound on ttl_minutes');
+    await passTime(target, 1);
+    const zeroExpired = await eventually('ttl 0 run expires at the next pass', async () => {
+      const r = await getRun(target, String(zero.id));
+      return r.state === 'expired' ? r : undefined;
+    });
+    assert.equal(zeroExpired.error, 'TTL exceeded (0 minutes)');
   });
 });
