@@ -83,16 +83,16 @@ export class ClaimAllocator implements DeviceAllocator {
     });
     const ids = { runId: request.runId, deviceId: claim.device_id, workerId: request.workerId };
     await tracker.opened({ ...ids, sessionId: undefined });
-    let device: AllocatedDevice | undefined;
+    let driver: Browser | undefined;
     try {
       const catalog = await this.options.catalog();
-      device = await hydrateAllocatedDevice(claim, {
+      const device = await hydrateAllocatedDevice(claim, {
         runId: request.runId,
         client,
         catalog,
         fetchConfig: false,
       });
-      const driver = await createAppiumDriver({
+      driver = await createAppiumDriver({
         gridUrl: this.options.gridUrl,
         packId: request.packId,
         platformId: request.platformId,
@@ -109,16 +109,21 @@ export class ClaimAllocator implements DeviceAllocator {
       });
       const sessionId = driver.sessionId;
       await tracker.opened({ ...ids, sessionId });
-      await client.registerSessionFromDriver(driver, {
+      // Registered explicitly (not registerSessionFromDriver): returned capabilities lose the `appium:`
+      // prefix, and /finished is posted by the lease's quit().
+      await client.registerSession({
+        sessionId,
         testName: request.testName,
         deviceId: device.deviceId,
         connectionTarget: device.connectionTarget,
+        status: 'running',
         requestedPackId: request.packId,
         requestedPlatformId: request.platformId,
-        runId: request.runId,
+        requestedCapabilities: driver.capabilities as Record<string, unknown>,
       });
       return new ClaimLease(this.options, request.workerId, device, driver, sessionId);
     } catch (error) {
+      if (driver) await quietly(() => driver?.deleteSession());
       await this.failAcquire(request, ids, error);
       throw error instanceof AppiumDriverCreationError && error.cause !== undefined ? error.cause : error;
     }
@@ -176,6 +181,14 @@ async function releaseWithCooldown(
   }
 }
 
+async function quietly(action: () => Promise<unknown> | undefined): Promise<void> {
+  try {
+    await action();
+  } catch {
+    // best effort: the session may already be gone
+  }
+}
+
 /** A claim-era lease: every step runs at most once and never throws. */
 class ClaimLease implements DeviceLease {
   readonly runId: string;
@@ -195,12 +208,8 @@ class ClaimLease implements DeviceLease {
 
   quit(): Promise<void> {
     this.quitDone ??= (async () => {
-      try {
-        // deleteSession is wrapped by registerSessionFromDriver to post /finished exactly once.
-        await this.driver.deleteSession();
-      } catch {
-        await this.options.client.notifySessionFinished(this.sessionId);
-      }
+      await quietly(() => this.driver.deleteSession());
+      await this.options.client.notifySessionFinished(this.sessionId);
     })();
     return this.quitDone;
   }
