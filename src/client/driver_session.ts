@@ -8,10 +8,13 @@ export interface SessionFinishedNotifier {
 
 const WRAPPED = Symbol.for('gridfleet.sessionFinishedWrapper');
 
+type DeleteSession = (...args: unknown[]) => Promise<unknown>;
+
 /**
- * Replaces `driver.deleteSession` with a wrapper that runs the original and then posts
- * `/sessions/{id}/finished` exactly once, even when deleteSession is called again or throws.
- * Wrapping the same driver twice is a no-op.
+ * Wraps `driver.deleteSession` so it runs the original and then posts `/sessions/{id}/finished`
+ * exactly once, even when deleteSession is called again or throws. A webdriverio Browser is changed
+ * through `overwriteCommand` (its commands are read-only properties); any other object with a
+ * `deleteSession` method gets the wrapper assigned. Wrapping the same driver twice is a no-op.
  */
 export function wrapDeleteSession(
   driver: Browser,
@@ -20,19 +23,27 @@ export function wrapDeleteSession(
 ): void {
   const target = driver as unknown as Record<PropertyKey, unknown>;
   if (target[WRAPPED]) return;
-  const original = driver.deleteSession.bind(driver) as (...args: unknown[]) => Promise<unknown>;
   let notified: Promise<boolean> | undefined;
   const notifyOnce = (): Promise<boolean> => {
     notified ??= notifier.notifySessionFinished(sessionId);
     return notified;
   };
-  const wrapped = async (...args: unknown[]): Promise<unknown> => {
+  const around = async (original: DeleteSession, args: unknown[]): Promise<unknown> => {
     try {
       return await original(...args);
     } finally {
       await notifyOnce();
     }
   };
-  target.deleteSession = wrapped;
-  target[WRAPPED] = true;
+  if (typeof driver.overwriteCommand === 'function') {
+    const overwrite = driver.overwriteCommand as unknown as (
+      name: string,
+      fn: (original: DeleteSession, ...args: unknown[]) => Promise<unknown>,
+    ) => void;
+    overwrite.call(driver, 'deleteSession', (original, ...args) => around(original, args));
+  } else {
+    const original = (driver.deleteSession as DeleteSession).bind(driver);
+    target.deleteSession = (...args: unknown[]) => around(original, args);
+  }
+  Object.defineProperty(target, WRAPPED, { value: true });
 }
