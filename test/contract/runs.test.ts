@@ -279,6 +279,30 @@ describe('run creation', () => {
     ]);
   });
 
+  it('candidates are taken oldest-created first, ties by ascending id; earlier requirements are not reused (§6.2)', async () => {
+    const ordered = [...eligible].sort(
+      (a, b) =>
+        Date.parse(String(a.created_at)) - Date.parse(String(b.created_at)) ||
+        String(a.id).localeCompare(String(b.id)),
+    );
+    const run = await runs.reserve([requirement(), requirement()], {
+      ttl_minutes: null,
+      heartbeat_timeout_sec: null,
+    });
+    const got = (run.devices as Json[]).map((d) => d.device_id);
+    assert.deepEqual(
+      got,
+      ordered.slice(0, 2).map((d) => d.id),
+      'oldest first, then ascending id, in requirement order',
+    );
+    assert.equal(run.ttl_minutes, 60, 'null ttl_minutes → default');
+    assert.equal(run.heartbeat_timeout_sec, 120, 'null heartbeat_timeout_sec → default');
+    await runs.cleanup();
+    const os = String(ordered[0]?.os_version);
+    const byOs = await runs.reserve([requirement(1, { os_version: os })]);
+    assert.equal(((byOs.devices as Json[])[0] as Json).os_version, os, 'os_version matches exactly');
+  });
+
   it('tags in a requirement must all match exactly (§6.2)', async () => {
     const tagged = eligible.find((d) => Object.keys((d.tags as Json | null) ?? {}).length > 0);
     expectError(

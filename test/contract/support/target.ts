@@ -116,7 +116,9 @@ export async function openTarget(): Promise<ContractTarget> {
       `the manager at ${url}/api answered 401: set GRIDFLEET_TESTKIT_USERNAME and GRIDFLEET_TESTKIT_PASSWORD to its machine credentials.`,
     );
   }
-  const isLab = await detectLab(api);
+  // GRIDFLEET_CONTRACT_TREAT_AS_REAL=1 hides the lab's admin surface from the suite, so a lab can stand
+  // in for a real manager when checking that the suite cleans up after itself without /lab/reset.
+  const isLab = process.env.GRIDFLEET_CONTRACT_TREAT_AS_REAL === '1' ? false : await detectLab(api);
   if (isLab) await resetLab(api);
   const era = await detectEra(api);
   const destructive = isLab || process.env.GRIDFLEET_CONTRACT_DESTRUCTIVE === '1';
