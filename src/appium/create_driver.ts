@@ -106,8 +106,20 @@ export async function createAppiumDriver(
       capabilities,
       packId: request.packId,
       platformId: request.platformId,
+      hint: failureHint(error, capabilities),
     });
   }
+}
+
+/** Explains the Grid's "no nodes" refusal in GridFleet terms; undefined when there is nothing to add. */
+function failureHint(error: unknown, capabilities: AppiumCapabilities): string | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/No nodes support the capabilities/i.test(message)) return undefined;
+  const udid = capabilities['appium:udid'];
+  return typeof udid === 'string'
+    ? `No Grid slot advertises appium:udid "${udid}" with these capabilities: the device has no running node, ` +
+        'or a lane key (platformName, appium:platform, appium:automationName, ...) differs from its stereotype.'
+    : 'No Grid slot matches these capabilities: check that a device of this lane has a running node.';
 }
 
 /**

@@ -79,6 +79,12 @@ describe('buildErrorSessionPayload', () => {
     assert.equal(payload.test_name, null);
     assert.equal(payload.error_type, 'TypeError');
     assert.equal(buildErrorSessionPayload({ error: 'a string' }).error_message, 'a string');
+    // webdriverio rethrows session failures as plain Errors prefixed with the original class name.
+    const rethrown = new Error(
+      'WebDriverError: Could not start a new session. No nodes support the capabilities',
+    );
+    assert.equal(buildErrorSessionPayload({ error: rethrown }).error_type, 'WebDriverError');
+    assert.equal(buildErrorSessionPayload({ error: new Error('plain') }).error_type, 'Error');
     assert.equal(buildErrorSessionPayload({ error: new Error('x') }).requested_capabilities, null);
   });
 

@@ -56,11 +56,14 @@ export class AppiumDriverCreationError extends Error {
     capabilities: Record<string, unknown>;
     packId?: string | undefined;
     platformId?: string | undefined;
+    /** One extra line saying what probably went wrong, when the caller can tell. */
+    hint?: string | undefined;
   }) {
     const original = fields.cause instanceof Error ? fields.cause.message : String(fields.cause);
     super(
       `Could not create an Appium session through the Selenium Grid at ${fields.gridUrl}: ${original}\n` +
-        `Capabilities attempted: ${JSON.stringify(fields.capabilities)}`,
+        `Capabilities attempted: ${JSON.stringify(fields.capabilities)}` +
+        (fields.hint ? `\n${fields.hint}` : ''),
       { cause: fields.cause },
     );
     this.name = 'AppiumDriverCreationError';
@@ -104,15 +107,18 @@ export class AllocatedDeviceError extends Error {
 }
 
 /**
- * The class name of an error as reported in `error_type`: the constructor name, falling back to `name`.
- * webdriverio errors are plain `Error`s with a meaningful `name` (e.g. `SessionNotCreatedError`), so
- * `name` wins when it is more specific than the constructor's.
+ * The class name of an error as reported in `error_type`. A specific `name` wins (e.g.
+ * `SessionNotCreatedError`); webdriverio rethrows session failures as a plain `Error` whose message starts
+ * with the original class (`WebDriverError: Could not start a new session...`), so that prefix is used
+ * next; then the constructor name.
  */
 export function errorClassName(error: unknown): string {
   if (error instanceof Error) {
-    const ctor = error.constructor?.name;
     if (error.name && error.name !== 'Error') return error.name;
-    return ctor && ctor !== '' ? ctor : 'Error';
+    const prefixed = /^([A-Z][A-Za-z0-9]*(?:Error|Exception)):\s/.exec(error.message);
+    if (prefixed?.[1]) return prefixed[1];
+    const ctor = error.constructor?.name;
+    return ctor ? ctor : 'Error';
   }
   return typeof error === 'object' && error !== null ? 'Object' : typeof error;
 }
