@@ -1,0 +1,236 @@
+/**
+ * Runs the real cucumber-js CLI on tiny fixture suites against the local stack (lab + Selenium Grid +
+ * Appium fake driver) and checks, through the manager API only, what an operator would see afterwards.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { withStack } from '../support';
+import { type CucumberResult, FixtureSuite } from './support/cucumber_fixture';
+import { ANDROID_LANE, FIXTURE_STEPS } from './support/fixture_steps';
+import { ManagerView } from './support/manager_view';
+import { assertNoLeaks, sessionTable } from './support/no_leaks';
+
+const fixture = withStack();
+let view: ManagerView;
+const suites: FixtureSuite[] = [];
+
+async function runSuite(
+  feature: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CucumberResult> {
+  const suite = await FixtureSuite.create({
+    'features/suite.feature': feature,
+    'support/steps.js': FIXTURE_STEPS,
+  });
+  suites.push(suite);
+  return suite.run(args, { env: { ...fixture.stack.env, ...ANDROID_LANE, ...env } });
+}
+
+function explain(result: CucumberResult): string {
+  return `exit ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
+describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
+  before(() => {
+    view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl);
+  });
+  beforeEach(async () => {
+    await view.reset();
+  });
+  after(async () => {
+    for (const suite of suites) await suite.remove();
+  });
+
+  test('all pass in --parallel 2: sessions named after scenarios, passed, run completed, nothing claimed', async () => {
+    const result = await runSuite(
+      `Feature: Screens
+  Scenario: Home screen renders
+    When I look at the screen
+
+  Scenario Outline: Screen <name> renders
+    When I look at the screen
+    Examples:
+      | name  |
+      | one   |
+      | two   |
+
+  @no-device
+  Scenario: Offline check
+    Then nothing needs a device
+`,
+      ['--parallel', '2'],
+    );
+    assert.equal(result.exitCode, 0, explain(result));
+    const { runs, sessions } = await assertNoLeaks(view);
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0]?.state, 'completed');
+    assert.deepEqual(sessionTable(sessions), [
+      ['Home screen renders', 'passed'],
+      ['Screen one renders', 'passed'],
+      ['Screen two renders', 'passed'],
+    ]);
+    assert.ok(sessions.every((s) => s.run_id === runs[0]?.id && s.device_id !== null));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `gridfleet: run ${runs[0]?.id} ".+" completed \\| devices 3 \\| sessions passed 3, failed 0, error 0`,
+      ),
+    );
+  });
+
+  test('a failing scenario: session failed, run cancelled by default, a failure screenshot in the report', async () => {
+    const result = await runSuite(
+      `Feature: Mixed
+  Scenario: Works
+    When I look at the screen
+  Scenario: Breaks
+    When I look at the screen
+    Then it fails
+`,
+      ['--parallel', '2', '--format', 'html:report.html'],
+    );
+    assert.equal(result.exitCode, 1, explain(result));
+    const { runs, sessions } = await assertNoLeaks(view);
+    assert.equal(runs[0]?.state, 'cancelled');
+    assert.deepEqual(sessionTable(sessions), [
+      ['Breaks', 'failed'],
+      ['Works', 'passed'],
+    ]);
+    const html = await import('node:fs/promises').then((fs) =>
+      fs.readFile(`${suites.at(-1)?.dir}/report.html`, 'utf8'),
+    );
+    // The built-in HTML report embeds attachments as base64 inside its JSON; a PNG starts with iVBORw0KGgo.
+    assert.match(html, /image\/png/);
+    assert.match(html, /iVBORw0KGgo/);
+  });
+
+  test('onFailure "complete" completes the run even when a scenario failed', async () => {
+    const result = await runSuite(
+      `Feature: Policy
+  Scenario: Breaks
+    When I look at the screen
+    Then it fails
+`,
+      [],
+      { GRIDFLEET_ON_FAILURE: 'complete' },
+    );
+    assert.equal(result.exitCode, 1, explain(result));
+    const { runs } = await assertNoLeaks(view);
+    assert.equal(runs[0]?.state, 'completed');
+  });
+
+  test('a failing Before hook: the session is reported as error and the device released', async () => {
+    const result = await runSuite(
+      `Feature: Setup
+  @broken-setup
+  Scenario: Setup explodes
+    When I look at the screen
+`,
+      [],
+    );
+    assert.equal(result.exitCode, 1, explain(result));
+    assert.match(result.stdout, /fixture setup exploded/);
+    const { runs, sessions } = await assertNoLeaks(view);
+    assert.equal(runs[0]?.state, 'cancelled');
+    assert.deepEqual(sessionTable(sessions), [['Setup explodes', 'error']]);
+  });
+
+  test('a step timeout: session failed, device released', async () => {
+    const result = await runSuite(
+      `Feature: Slow
+  Scenario: Hangs
+    When I look at the screen
+    And the step hangs
+`,
+      ['--parallel', '2'],
+    );
+    assert.equal(result.exitCode, 1, explain(result));
+    assert.match(result.stdout, /timed out/);
+    const { sessions } = await assertNoLeaks(view);
+    assert.deepEqual(sessionTable(sessions), [['Hangs', 'failed']]);
+  });
+
+  test('--fail-fast: the scenarios skipped after the failure claim nothing', async () => {
+    const result = await runSuite(
+      `Feature: Fail fast
+  Scenario: First breaks
+    When I look at the screen
+    Then it fails
+  Scenario: Second never runs
+    When I look at the screen
+  Scenario: Third never runs
+    When I look at the screen
+`,
+      ['--fail-fast'],
+    );
+    assert.equal(result.exitCode, 1, explain(result));
+    const { sessions } = await assertNoLeaks(view);
+    assert.deepEqual(sessionTable(sessions), [['First breaks', 'failed']]);
+  });
+
+  test('--retry 1 with a flaky scenario: a fresh claim and session per attempt, run completed', async () => {
+    const result = await runSuite(
+      `Feature: Flaky
+  Scenario: Flaky screen
+    When I look at the screen
+    Then it passes on the second attempt
+`,
+      ['--retry', '1', '--parallel', '2'],
+    );
+    assert.equal(result.exitCode, 0, explain(result));
+    const { runs, sessions } = await assertNoLeaks(view);
+    assert.equal(runs[0]?.state, 'completed');
+    assert.deepEqual(sessionTable(sessions), [
+      ['Flaky screen', 'failed'],
+      ['Flaky screen', 'passed'],
+    ]);
+    assert.notEqual(sessions[0]?.session_id, sessions[1]?.session_id);
+  });
+
+  test('driver creation fails: a device-less error session, the device released, the scenario fails with the Grid error', async () => {
+    const result = await runSuite(
+      `Feature: Broken lane
+  Scenario: No node matches
+    When I look at the screen
+`,
+      [],
+      {
+        GRIDFLEET_CAPABILITIES: JSON.stringify({
+          android_mobile: { 'appium:automationName': 'NoSuchDriver' },
+        }),
+      },
+    );
+    assert.equal(result.exitCode, 1, explain(result));
+    assert.match(result.stdout, /session|capabilit/i);
+    const { sessions } = await assertNoLeaks(view);
+    assert.equal(sessions.length, 1);
+    assert.match(sessions[0]?.session_id ?? '', /^error-[0-9a-f-]{36}$/);
+    assert.equal(sessions[0]?.status, 'error');
+    assert.equal(sessions[0]?.test_name, 'No node matches');
+  });
+
+  test('a @platform tag naming a platform without a lane fails that scenario clearly and claims nothing', async () => {
+    const result = await runSuite(
+      `Feature: Lanes
+  @platform:roku_network
+  Scenario: Wrong lane
+    When I look at the screen
+`,
+      [],
+    );
+    assert.equal(result.exitCode, 1, explain(result));
+    assert.match(result.stdout, /No GridFleet lane serves platform "roku_network"/);
+    const { sessions } = await assertNoLeaks(view);
+    assert.deepEqual(sessions, []);
+  });
+
+  test('an invalid config fails the run at once, naming field, value and expectation, and reserves nothing', async () => {
+    const result = await runSuite(`Feature: X\n  Scenario: Y\n    When I look at the screen\n`, [], {
+      GRIDFLEET_TTL_MINUTES: 'forever',
+    });
+    assert.equal(result.exitCode, 1, explain(result));
+    assert.match(result.stdout + result.stderr, /ttlMinutes = "forever" \(from env GRIDFLEET_TTL_MINUTES\)/);
+    assert.deepEqual(await view.runs(), []);
+  });
+});

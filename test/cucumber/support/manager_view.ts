@@ -1,0 +1,68 @@
+/** A run as an operator sees it through the manager API. */
+export interface RunView {
+  id: string;
+  name: string;
+  state: string;
+  error: string | null;
+  session_counts: { passed: number; failed: number; error: number; running: number; total: number };
+  devices: Array<{ device_id: string; claimed_by: string | null }>;
+}
+
+/** A session as the dashboard shows it. */
+export interface SessionView {
+  session_id: string;
+  test_name: string | null;
+  status: string;
+  run_id: string | null;
+  device_id: string | null;
+  error_type: string | null;
+}
+
+/** A device row (only the fields the tests look at). */
+export interface DeviceView {
+  id: string;
+  operational_state: string;
+  hold: string | null;
+}
+
+async function get<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} → ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Reads what a cucumber run left on the manager, through the public API only. */
+export class ManagerView {
+  constructor(
+    private readonly apiUrl: string,
+    private readonly labUrl: string,
+  ) {}
+
+  /** Every run, newest first. */
+  async runs(): Promise<RunView[]> {
+    const page = await get<{ items: Array<{ id: string }> }>(`${this.apiUrl}/runs?limit=200`);
+    return Promise.all(page.items.map((r) => this.run(r.id)));
+  }
+
+  /** One run with its devices. */
+  run(runId: string): Promise<RunView> {
+    return get<RunView>(`${this.apiUrl}/runs/${runId}`);
+  }
+
+  /** Every session (any run, device-less ones included). */
+  async sessions(): Promise<SessionView[]> {
+    const page = await get<{ items: SessionView[] }>(`${this.apiUrl}/sessions?limit=200&sort_dir=asc`);
+    return page.items;
+  }
+
+  /** Every device. */
+  devices(): Promise<DeviceView[]> {
+    return get<DeviceView[]>(`${this.apiUrl}/devices`);
+  }
+
+  /** Resets the lab to its initial state (test-only admin surface). */
+  async reset(): Promise<void> {
+    const response = await fetch(`${this.labUrl}/lab/reset`, { method: 'POST' });
+    if (!response.ok) throw new Error(`lab reset failed: ${response.status}`);
+  }
+}
