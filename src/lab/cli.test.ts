@@ -42,7 +42,9 @@ test('CLI serves the demo lab on a free port and stops cleanly on SIGTERM', asyn
       );
     assert.ok(m, cli.out());
     assert.match(cli.out(), new RegExp(`export GRIDFLEET_API_URL=${m[2]}`));
-    const catalog = await (await fetch(`${m[2]}/driver-packs/catalog`)).json();
+    const catalog = (await (await fetch(`${m[2]}/driver-packs/catalog`)).json()) as {
+      packs: { state: string }[];
+    };
     assert.ok(catalog.packs.some((p: { state: string }) => p.state === 'disabled'));
     const exited = once(cli.child, 'exit');
     cli.child.kill('SIGTERM');

@@ -216,7 +216,7 @@ describe('lab state machine (claim-era)', () => {
 
   test('cooldown escalates to maintenance at the threshold', async () => {
     const run = await reserve([{ pack_id: PACK, platform_id: 'firetv_real', count: 1 }]);
-    let last: { body: { status: string } } | undefined;
+    let last: { body: unknown } | undefined;
     for (let i = 0; i < 3; i++) {
       await call(lab.url, 'POST', '/lab/clock', { advance_sec: 61 });
       const c = await api('POST', `/runs/${run.id}/claim`, { worker_id: 'w' });
