@@ -29,5 +29,6 @@ Feature: A failing scenario is reported as failed
     And the manager has a session named "Passing check" with status "passed"
     And 1 run was reserved and each is "cancelled"
     And no device is left claimed
+    And every claimed device was released by its worker
     And no device was released with a cooldown
     And the output has a summary line for every run

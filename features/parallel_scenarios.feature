@@ -38,6 +38,7 @@ Feature: Every scenario gets its own device and session
     And every scenario has a manager session with its name and result
     And 1 run was reserved and each is "completed"
     And no device is left claimed
+    And every claimed device was released by its worker
     And no device was released with a cooldown
     And the output contains "connection target: "
     And the output has a summary line for every run

@@ -39,4 +39,5 @@ Feature: Choosing the lane of a scenario
     And every scenario has a manager session with its name and result
     And 2 runs were reserved and each is "completed"
     And no device is left claimed
+    And every claimed device was released by its worker
     And the output has a summary line for every run

@@ -34,6 +34,7 @@ Feature: --retry and --fail-fast
     And the sessions named "Flaky check" have the statuses "failed, passed"
     And 1 run was reserved and each is "completed"
     And no device is left claimed
+    And every claimed device was released by its worker
     And no device was released with a cooldown
 
   Scenario: Scenarios skipped by --fail-fast claim no device
@@ -53,3 +54,4 @@ Feature: --retry and --fail-fast
     And the manager has no session named "Second is skipped"
     And 1 run was reserved and each is "cancelled"
     And no device is left claimed
+    And every claimed device was released by its worker

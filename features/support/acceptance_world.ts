@@ -20,7 +20,7 @@ export class AcceptanceWorld extends World {
 
   /** The manager API as an operator reads it. */
   get lab(): LabReader {
-    return new LabReader(acceptanceStack().apiUrl);
+    return new LabReader(acceptanceStack().apiUrl, acceptanceStack().labUrl);
   }
 
   /** The fixture project. @throws Error before the `Before` hook ran. */
@@ -71,7 +71,8 @@ export class AcceptanceWorld extends World {
 
 setWorldConstructor(AcceptanceWorld);
 
-Before({ name: 'create a fixture project' }, async function (this: AcceptanceWorld) {
+Before({ name: 'reset the lab and create a fixture project' }, async function (this: AcceptanceWorld) {
+  await this.lab.reset();
   this.project = await FixtureProject.create();
 });
 

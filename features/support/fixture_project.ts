@@ -19,19 +19,29 @@ export interface CucumberRun {
 }
 
 /**
- * The one line a user puts in a support file to use gridfleet-cucumber (issue #4, step 2). Until the
- * package exports `./register`, the built file is required by path (with a warning), so the behaviour
- * tests do not wait on packaging.
+ * `require(...)` of a package entry as a user writes it (`gridfleet-cucumber/register`). Until the package
+ * exports that subpath, the built file is required by path (with a warning), so the behaviour tests do
+ * not wait on packaging.
  */
-function registerSupportFile(): string {
+const warned = new Set<string>();
+
+function requireEntry(subpath: 'register' | 'steps', builtFile: string): string {
   const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
     exports?: Record<string, unknown>;
   };
-  if (manifest.exports?.['./register'] !== undefined) return "require('gridfleet-cucumber/register');\n";
+  if (manifest.exports?.[`./${subpath}`] !== undefined) return `require('gridfleet-cucumber/${subpath}');\n`;
   process.stderr.write(
-    'acceptance: package.json exports no "./register"; fixtures require dist/register.js by path\n',
+    `acceptance: package.json exports no "./${subpath}"; fixtures require ${builtFile} by path\n`,
   );
-  return `require(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'register.js'))});\n`;
+  return `require(${JSON.stringify(path.join(REPO_ROOT, builtFile))});\n`;
+}
+
+/**
+ * The support file of every fixture: registering gridfleet-cucumber (issue #4, step 2). The steps entry
+ * is required too while `register` does not include the step library yet; it is a no-op once it does.
+ */
+function supportFile(): string {
+  return requireEntry('register', 'dist/register.js') + requireEntry('steps', 'dist/steps/install.js');
 }
 
 /** Longest a fixture run may take before it is stopped (it should take seconds). */
@@ -57,7 +67,7 @@ export class FixtureProject {
     await symlink(REPO_ROOT, path.join(dir, 'node_modules', 'gridfleet-cucumber'), 'dir');
     const cucumberDir = path.dirname(path.dirname(CUCUMBER_BIN));
     await symlink(cucumberDir, path.join(dir, 'node_modules', '@cucumber', 'cucumber'), 'dir');
-    await project.writeFile('features/support/gridfleet.js', registerSupportFile());
+    await project.writeFile('features/support/gridfleet.js', supportFile());
     return project;
   }
 

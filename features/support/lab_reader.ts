@@ -41,15 +41,45 @@ export interface OperatorDevice {
   reservation: { run_id: string } | null;
 }
 
+/** One API request the lab answered (its admin request log, `GET /lab/requests`). */
+export interface LabRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
 }
 
-/** Reads the manager API at `apiUrl` (with `/api`). */
+/**
+ * Reads the manager API at `apiUrl` (with `/api`), and uses the lab's test-only admin surface (`/lab/`
+ * on `labUrl`) to start each scenario from a clean lab and to read which API calls were made.
+ */
 export class LabReader {
-  constructor(private readonly apiUrl: string) {}
+  constructor(
+    private readonly apiUrl: string,
+    private readonly labUrl: string,
+  ) {}
+
+  /** Resets the lab to its lab file (no runs, no sessions, original test data) and clears its request log. */
+  async reset(): Promise<void> {
+    for (const [method, url] of [
+      ['POST', `${this.labUrl}/lab/reset`],
+      ['DELETE', `${this.labUrl}/lab/requests`],
+    ] as const) {
+      const response = await fetch(url, { method });
+      if (!response.ok)
+        throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
+    }
+  }
+
+  /** The API requests the lab answered since the last reset, oldest first. */
+  async requests(): Promise<LabRequest[]> {
+    return getJson<LabRequest[]>(`${this.labUrl}/lab/requests`);
+  }
 
   /** Every run whose name starts with `namePrefix`, in full detail. */
   async runsNamed(namePrefix: string): Promise<OperatorRun[]> {

@@ -89,6 +89,22 @@ Then('no device was released with a cooldown', async function (this: AcceptanceW
     const cooled = run.reserved_devices.filter((entry) => entry.cooldown_count > 0);
     assert.deepEqual(cooled, [], `run ${run.id} put devices on cooldown`);
   }
+  const requests = await this.lab.requests();
+  const cooldowns = requests.filter((r) => r.method === 'POST' && r.path.endsWith('/release-with-cooldown'));
+  assert.deepEqual(cooldowns, [], 'release-with-cooldown calls');
+});
+
+Then('every claimed device was released by its worker', async function (this: AcceptanceWorld) {
+  const requests = await this.lab.requests();
+  const ok = (suffix: string) =>
+    requests.filter((r) => r.method === 'POST' && r.path.endsWith(suffix) && r.status === 200).length;
+  const claims = ok('/claim');
+  assert.ok(claims > 0, 'no device was claimed at all');
+  assert.equal(
+    ok('/release') + ok('/release-with-cooldown'),
+    claims,
+    'successful releases vs successful claims',
+  );
 });
 
 Then(
@@ -101,7 +117,8 @@ Then(
 );
 
 Then('the output has a summary line for every run', async function (this: AcceptanceWorld) {
-  const lines = this.run.stdout.split('\n');
+  // The coordinator prints the summary on stderr, next to cucumber's own output on stdout.
+  const lines = `${this.run.stdout}\n${this.run.stderr}`.split('\n');
   for (const run of await this.runs()) {
     const line = lines.find((l) => l.includes(run.id));
     assert.ok(line, `no line of the output names run ${run.id}\n${this.describeRun()}`);
