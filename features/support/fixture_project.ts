@@ -18,21 +18,24 @@ export interface CucumberRun {
   report: MessageReport;
 }
 
-/**
- * `require(...)` of a package entry as a user writes it (`gridfleet-cucumber/register`). Until the package
- * exports that subpath, the built file is required by path (with a warning), so the behaviour tests do
- * not wait on packaging.
- */
 const warned = new Set<string>();
 
+/**
+ * `require(...)` of a package entry as a user writes it (`gridfleet-cucumber/register`). Until the package
+ * exports that subpath, the built file is required by path (with a warning, once), so the behaviour tests
+ * do not wait on packaging.
+ */
 function requireEntry(subpath: 'register' | 'steps', builtFile: string): string {
   const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
     exports?: Record<string, unknown>;
   };
   if (manifest.exports?.[`./${subpath}`] !== undefined) return `require('gridfleet-cucumber/${subpath}');\n`;
-  process.stderr.write(
-    `acceptance: package.json exports no "./${subpath}"; fixtures require ${builtFile} by path\n`,
-  );
+  if (!warned.has(subpath)) {
+    warned.add(subpath);
+    process.stderr.write(
+      `acceptance: package.json exports no "./${subpath}"; fixtures require ${builtFile} by path\n`,
+    );
+  }
   return `require(${JSON.stringify(path.join(REPO_ROOT, builtFile))});\n`;
 }
 
