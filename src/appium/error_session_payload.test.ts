@@ -147,3 +147,29 @@ describe('limitCapabilities (32 KiB, api §8.2)', () => {
     assert.deepEqual(payload.requested_capabilities, { [TRUNCATED_CAPABILITIES_KEY]: ['big'] });
   });
 });
+
+describe('secret capability values never leave in text', () => {
+  test('passwords and tokens are masked in the error, its message and the error session', () => {
+    const capabilities = {
+      platformName: 'roku',
+      'appium:password': 'rokudev-pin-1234',
+      'appium:options': { accessKey: 'AK-987', nested: { apiToken: 'tok-1' }, deviceName: 'Roku Ultra' },
+      'appium:passwordless': '',
+    };
+    const error = new AppiumDriverCreationError({
+      cause: new Error('boom'),
+      gridUrl: 'http://grid:4444',
+      capabilities,
+    });
+    const payload = buildErrorSessionPayload({ error });
+    for (const text of [error.message, JSON.stringify(error.capabilities), JSON.stringify(payload)]) {
+      for (const secret of ['rokudev-pin-1234', 'AK-987', 'tok-1']) assert.ok(!text.includes(secret), text);
+    }
+    assert.deepEqual(payload.requested_capabilities, {
+      platformName: 'roku',
+      'appium:password': '***',
+      'appium:options': { accessKey: '***', nested: { apiToken: '***' }, deviceName: 'Roku Ultra' },
+      'appium:passwordless': '',
+    });
+  });
+});

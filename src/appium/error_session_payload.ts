@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppiumDriverCreationError, errorClassName } from './errors';
+import { redactCapabilities } from './redact_capabilities';
 
 /** The manager's limit on `requested_capabilities`: compact, key-sorted JSON of at most 32 KiB (api §8.2). */
 export const MAX_REQUESTED_CAPABILITIES_BYTES = 32 * 1024;
@@ -42,7 +43,7 @@ export interface ErrorSessionPayload {
   requested_device_type: 'real_device' | 'emulator' | 'simulator' | null;
   /** Requested connection type (from `appium:connection_type`), when it is a known value. */
   requested_connection_type: 'usb' | 'network' | 'virtual' | null;
-  /** Attempted capabilities, size-limited to what the manager accepts; null when unknown. */
+  /** Attempted capabilities, secrets masked and size-limited to what the manager accepts; null when unknown. */
   requested_capabilities: Record<string, unknown> | null;
   /** Class name of the original error (e.g. `SessionNotCreatedError`). */
   error_type: string;
@@ -53,7 +54,8 @@ export interface ErrorSessionPayload {
 /**
  * Builds the `POST /api/sessions` body that makes a driver-creation failure visible in the manager's
  * Sessions view (seed `build_error_session_payload`): a device-less `error-<uuid4>` session with the
- * requested lane, the attempted capabilities (trimmed to the manager's 32 KiB limit) and the error.
+ * requested lane, the attempted capabilities (secret values masked, trimmed to the manager's 32 KiB
+ * limit) and the error.
  */
 export function buildErrorSessionPayload(fields: ErrorSessionFields): ErrorSessionPayload {
   const wrapped = fields.error instanceof AppiumDriverCreationError ? fields.error : undefined;
@@ -78,7 +80,8 @@ export function buildErrorSessionPayload(fields: ErrorSessionFields): ErrorSessi
       ['appium:connection_type', 'connection_type'],
       CONNECTION_TYPES,
     ) as ErrorSessionPayload['requested_connection_type'] | null,
-    requested_capabilities: capabilities === null ? null : limitCapabilities(capabilities),
+    requested_capabilities:
+      capabilities === null ? null : limitCapabilities(redactCapabilities(capabilities)),
     error_type: wrapped ? wrapped.originalName : errorClassName(original),
     error_message: original instanceof Error ? original.message : String(original),
   };

@@ -1,3 +1,5 @@
+import { redactCapabilities } from './redact_capabilities';
+
 /**
  * Errors raised by the Appium helpers. Each names what was wrong and how to fix it; none ever carries
  * credentials.
@@ -40,7 +42,7 @@ export class CapabilityResolutionError extends Error {
 export class AppiumDriverCreationError extends Error {
   /** The Grid URL the session was requested from, without any user-info part. */
   readonly gridUrl: string;
-  /** The capabilities sent in the new-session request. */
+  /** The capabilities sent in the new-session request, secret values (passwords, tokens) masked. */
   readonly capabilities: Record<string, unknown>;
   /** Pack id of the lane, when the session was requested through a pack/platform lane. */
   readonly packId: string | undefined;
@@ -60,15 +62,16 @@ export class AppiumDriverCreationError extends Error {
     hint?: string | undefined;
   }) {
     const original = fields.cause instanceof Error ? fields.cause.message : String(fields.cause);
+    const capabilities = redactCapabilities(fields.capabilities);
     super(
       `Could not create an Appium session through the Selenium Grid at ${fields.gridUrl}: ${original}\n` +
-        `Capabilities attempted: ${JSON.stringify(fields.capabilities)}` +
+        `Capabilities attempted: ${JSON.stringify(capabilities)}` +
         (fields.hint ? `\n${fields.hint}` : ''),
       { cause: fields.cause },
     );
     this.name = 'AppiumDriverCreationError';
     this.gridUrl = fields.gridUrl;
-    this.capabilities = fields.capabilities;
+    this.capabilities = capabilities;
     this.packId = fields.packId;
     this.platformId = fields.platformId;
     this.originalName = errorClassName(fields.cause);

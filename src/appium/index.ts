@@ -74,3 +74,4 @@ export {
   type ResolvePackPlatformOptions,
   resolvePackPlatform,
 } from './pack_platform_resolver';
+export { isSecretCapability, REDACTED, redactCapabilities } from './redact_capabilities';
