@@ -279,6 +279,32 @@ describe('claims and releases', () => {
     assert.equal(again.device_id, deviceId);
   });
 
+  it('an owner release keeps a device busy while a session still runs on it (§7.2)', async () => {
+    const run = await runs.reserve([requirement()]);
+    const id = String(run.id);
+    const c = await claim(target, id, 'gw0');
+    const sessionId = `contract-rel-${Date.now()}`;
+    expectOk(
+      await target.api.post('/api/sessions', { session_id: sessionId, device_id: c.device_id }),
+      'register',
+    );
+    try {
+      expectOk(await release(target, id, String(c.device_id), 'gw0'), 'release');
+      assert.equal(
+        (await getDevice(target, String(c.device_id))).operational_state,
+        'busy',
+        'running session keeps it busy',
+      );
+      expectOk(
+        await target.api.patch(`/api/sessions/${sessionId}/status`, { status: 'passed' }),
+        'end session',
+      );
+      assert.equal((await getDevice(target, String(c.device_id))).operational_state, 'available');
+    } finally {
+      await target.api.patch(`/api/sessions/${sessionId}/status`, { status: 'passed' });
+    }
+  });
+
   it('release after the run ended is 200 whatever the worker (§7.2, §11.11)', async () => {
     const run = await runs.reserve([requirement(2)]);
     const id = String(run.id);

@@ -28,7 +28,7 @@ import {
   ESCALATED_FIELDS,
   instant,
 } from './support/shapes';
-import { type ContractTarget, NEEDS_DESTRUCTIVE, openTarget } from './support/target';
+import { type ContractTarget, NEEDS_DESTRUCTIVE, openSideLab, openTarget } from './support/target';
 import { expectError, expectOk, expectOkArray, expectValidationIssues, type Json } from './support/wire';
 
 describe('release-with-cooldown', () => {
@@ -129,6 +129,25 @@ describe('release-with-cooldown', () => {
       [false, null, null, null, 1],
       'claim clears the expired cooldown but keeps cooldown_count',
     );
+  });
+
+  it('cooldown recomputes the device state even while a session still runs on it (§7.3)', async () => {
+    const { id, claims } = await claimAll();
+    const deviceId = String((claims[0] as Json).device_id);
+    const sessionId = `contract-cool-${Date.now()}`;
+    expectOk(
+      await target.api.post('/api/sessions', { session_id: sessionId, device_id: deviceId }),
+      'register',
+    );
+    try {
+      const reply = expectOk(
+        await releaseWithCooldown(target, id, deviceId, { worker_id: 'gw0', reason: 'r', ttl_seconds: 600 }),
+        'cooldown with a running session',
+      );
+      assert.equal(reply.device_operational_state, 'available', 'recomputed unconditionally');
+    } finally {
+      await target.api.patch(`/api/sessions/${sessionId}/status`, { status: 'passed' });
+    }
   });
 
   it('checks in order: ttl max (422) before run lookup, then reason, run, state, device, reservation, claim (§7.3)', async () => {
@@ -251,7 +270,11 @@ describe('release-with-cooldown', () => {
     assert.equal(reply.device_hold, 'maintenance');
     assert.equal(reply.cooldown_count, 3);
     assert.equal(reply.threshold, 3);
-    assert.equal(typeof reply.device_operational_state, 'string');
+    assert.equal(
+      reply.device_operational_state,
+      'busy',
+      'not recomputed on escalation: still busy from the claim',
+    );
     const entry = assertReservedDevice(reply.reservation, 'escalated reservation');
     assert.equal(entry.excluded, true);
     assert.equal(entry.excluded_until, null);
@@ -269,5 +292,42 @@ describe('release-with-cooldown', () => {
     );
     expectOk(await target.api.post(`/api/runs/${id}/complete`), 'complete');
     assert.equal((await getDevice(target, deviceId)).hold, 'maintenance', 'maintenance survives the run');
+  });
+
+  it('escalation threshold 0 disables escalation (§7.3, §11.12; lab side instance with the setting)', async (t) => {
+    if (!target.isLab)
+      return t.skip('needs a manager configured with device_cooldown_escalation_threshold 0 (lab only)');
+    const side = await openSideLab({ cooldown_escalation_threshold: 0 });
+    try {
+      const sideTarget: ContractTarget = {
+        ...target,
+        api: side.api,
+        url: side.url,
+        apiUrl: `${side.url}/api`,
+      };
+      const sideRuns = new RunTracker(sideTarget);
+      const run = await sideRuns.reserve([requirement()], { heartbeat_timeout_sec: 100_000 });
+      const id = String(run.id);
+      let deviceId = '';
+      for (let round = 1; round <= 4; round++) {
+        const c = await claim(sideTarget, id, `w${round}`);
+        deviceId ||= String(c.device_id);
+        assert.equal(c.device_id, deviceId);
+        const reply = expectOk(
+          await releaseWithCooldown(sideTarget, id, deviceId, {
+            worker_id: `w${round}`,
+            reason: 'r',
+            ttl_seconds: 5,
+          }),
+          `cooldown ${round}`,
+        );
+        assert.equal(reply.status, 'cooldown_set', `round ${round} still a plain cooldown`);
+        assert.equal((reply.reservation as Json).cooldown_count, round);
+        await passTime(sideTarget, 6);
+      }
+      await sideRuns.cleanup();
+    } finally {
+      await side.close();
+    }
   });
 });

@@ -72,6 +72,12 @@ describe('devices', () => {
       assert.equal(second.offset, 1);
       assert.deepEqual(ids(second.items as Json[]), ids(all.slice(1, 2)));
     }
+    const filtered = expectOk(await target.api.get(`/api/devices?pack_id=${PACK}&limit=1`), 'filtered page');
+    assert.equal(
+      filtered.total,
+      all.filter((d) => d.pack_id === PACK).length,
+      'total counts the filtered matches',
+    );
     const full = expectOk(await target.api.get('/api/devices?limit=500'), 'limit=500');
     assert.deepEqual(ids(full.items as Json[]), ids(all));
   });

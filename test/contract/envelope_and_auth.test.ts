@@ -4,11 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startLab } from '../../src/lab';
 import { MISSING_UUID, PACK, PLATFORM, RunTracker, requirement } from './support/fixtures';
 import { ApiClient, basicAuth } from './support/http';
 import { UUID } from './support/shapes';
-import { type ContractTarget, openTarget } from './support/target';
+import { type ContractTarget, openSideLab, openTarget } from './support/target';
 import {
   assertJsonWire,
   expectError,
@@ -160,9 +159,9 @@ describe('authentication (§2, §11.2)', () => {
   before(async () => {
     target = await openTarget();
     if (target.isLab) {
-      const lab = await startLab({ port: 0, settings: { auth: { enabled: true, username, password } } });
+      const lab = await openSideLab({ auth: { enabled: true, username, password } }, { username, password });
       closeAuthLab = () => lab.close();
-      authApi = new ApiClient(lab.url, { username, password });
+      authApi = lab.api;
       anonApi = new ApiClient(lab.url);
     } else if (target.credentials) {
       authApi = target.api;

@@ -358,5 +358,15 @@ describe('run creation', () => {
     const preparing = expectOk(await target.api.get('/api/runs?state=preparing&limit=200'), 'state filter');
     assert.ok((preparing.items as Json[]).every((r) => r.state === 'preparing'));
     assert.ok((preparing.items as Json[]).some((r) => r.id === first.id));
+    const at = Date.parse(String(first.created_at));
+    const iso = (ms: number) => encodeURIComponent(new Date(ms).toISOString());
+    const window = async (query: string) =>
+      (expectOk(await target.api.get(`/api/runs?limit=200&${query}`), query).items as Json[]).map(
+        (r) => r.id,
+      );
+    assert.ok((await window(`created_from=${iso(at - 60_000)}`)).includes(first.id), 'created_from before');
+    assert.ok(!(await window(`created_from=${iso(at + 60_000)}`)).includes(first.id), 'created_from after');
+    assert.ok(!(await window(`created_to=${iso(at - 60_000)}`)).includes(first.id), 'created_to before');
+    assert.ok((await window(`created_to=${iso(at + 60_000)}`)).includes(first.id), 'created_to after');
   });
 });

@@ -196,6 +196,15 @@ describe('sessions', () => {
     );
     assert.equal(issue.type, 'value_error');
     assert.equal(issue.msg, 'Value error, requested_capabilities must serialize to 32 KB or less');
+    // Measured as compact JSON: {"k":"…"} is 8 bytes plus the value.
+    const exact = { k: 'x'.repeat(32768 - 8) };
+    assert.equal(JSON.stringify(exact).length, 32768);
+    await registered({ session_id: sid(), status: 'error', requested_capabilities: exact });
+    const over = { k: 'x'.repeat(32768 - 7) };
+    expectValidationIssues(
+      await register({ session_id: sid(), status: 'error', requested_capabilities: over }),
+      'caps 32769 bytes',
+    );
   });
 
   it("a running session activates the run from the era's activatable state (§8.2, §6.5)", async () => {
@@ -264,6 +273,17 @@ describe('sessions', () => {
     );
     const counts = (await getRun(target, id)).session_counts as Json;
     assert.deepEqual(counts, { passed: 0, failed: 1, error: 0, running: 0, total: 1 });
+  });
+
+  it('the device leaves busy only when its last running session ends (§8.3)', async () => {
+    const { device } = await oneDeviceRun();
+    const a = await registered({ session_id: sid(), device_id: device.device_id });
+    const b = await registered({ session_id: sid(), device_id: device.device_id });
+    const state = async () => (await getDevice(target, String(device.device_id))).operational_state;
+    expectOk(await target.api.patch(`/api/sessions/${a.session_id}/status`, { status: 'passed' }), 'end a');
+    assert.equal(await state(), 'busy', 'another session still runs');
+    expectOk(await target.api.patch(`/api/sessions/${b.session_id}/status`, { status: 'error' }), 'end b');
+    assert.equal(await state(), 'available');
   });
 
   it('/finished is 204 with an empty body, idempotent, stamps ended_at but keeps status (§8.4)', async () => {

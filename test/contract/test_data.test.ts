@@ -161,6 +161,7 @@ describe('device test_data', () => {
     assert.deepEqual(newest.previous_test_data, { step: 1 });
     assert.deepEqual(newest.new_test_data, { step: 2 });
     assert.deepEqual(older.new_test_data, { step: 1 });
+    if (!target.credentials) assert.equal(newest.changed_by, null, 'changed_by is null with auth disabled');
     assert.ok(Date.parse(String(newest.changed_at)) >= Date.parse(String(older.changed_at)));
   });
 

@@ -136,3 +136,25 @@ export async function advanceLabClock(api: ApiClient, seconds: number): Promise<
   const res = await api.post('/lab/clock', { advance_sec: seconds }, { noAuth: true });
   if (res.status >= 300) throw new Error(`POST /lab/clock answered ${res.status}: ${res.text}`);
 }
+
+/** Settings overrides accepted by the in-process lab (the manager's configuration knobs). */
+export type SideLabSettings = NonNullable<NonNullable<Parameters<typeof startLab>[0]>['settings']>;
+
+/** A second, in-process lab with non-default manager settings (auth on, other thresholds, ...). */
+export interface SideLab {
+  /** Client bound to the side lab's root, sending `credentials` when given. */
+  api: ApiClient;
+  /** Server root of the side lab. */
+  url: string;
+  /** Stops the side lab. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a side lab on a free port with `settings` (only meaningful when the target is the lab: a real
+ * manager's settings cannot be changed from the suite).
+ */
+export async function openSideLab(settings: SideLabSettings, credentials?: Credentials): Promise<SideLab> {
+  const lab = await startLab({ port: 0, settings });
+  return { api: new ApiClient(lab.url, credentials), url: lab.url, close: () => lab.close() };
+}
