@@ -23,12 +23,15 @@ export class LabStore {
   runs = new Map<string, RunRow>();
   reservations: ReservationRow[] = [];
   sessions: SessionRow[] = [];
+  /** Pack states as declared (the catalog may switch a draining pack off; reset restores it). */
+  private readonly initialPackStates: string[];
 
   constructor(
     readonly lab: ResolvedLab,
     readonly settings: LabSettings,
     readonly clock: LabClock,
   ) {
+    this.initialPackStates = lab.packs.map((p) => p.state);
     this.reset();
   }
 
@@ -39,6 +42,9 @@ export class LabStore {
     this.runs.clear();
     this.reservations = [];
     this.sessions = [];
+    this.lab.packs.forEach((p, i) => {
+      p.state = (this.initialPackStates?.[i] ?? p.state) as LabPack['state'];
+    });
     for (const d of this.lab.devices) {
       const platform = this.platform(d.pack_id, d.platform_id);
       const identity = platform
