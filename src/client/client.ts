@@ -54,6 +54,8 @@ export interface ClaimRequest {
   readonly workerId?: string;
   /** Inline data for the claimed device. */
   readonly include?: readonly ClaimInclude[];
+  /** Aborts the request (and, with retries, the wait). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -213,6 +215,7 @@ export class GridFleetClient extends SessionApi {
       runId,
       query: include ? new URLSearchParams({ include }) : undefined,
       body: request.workerId === undefined ? undefined : { worker_id: request.workerId },
+      signal: request.signal,
       schema: claimResponseSchema,
     });
   }

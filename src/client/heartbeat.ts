@@ -18,6 +18,8 @@ export interface RunHeartbeatOptions {
   readonly intervalSec?: number;
   /** Told once when the heartbeat stops, with the reason and the last run state seen. */
   readonly onStop?: (reason: HeartbeatStopReason, lastState: RunState | null) => void;
+  /** Told after every successful heartbeat, with the manager's answer (run state and last heartbeat). */
+  readonly onBeat?: (answer: HeartbeatResponse) => void;
   /** Sees transient failures (which are swallowed). */
   readonly logger?: GridFleetLogger;
 }
@@ -35,6 +37,7 @@ export class RunHeartbeat {
   readonly #sender: HeartbeatSender;
   readonly #intervalMs: number;
   readonly #onStop: RunHeartbeatOptions['onStop'];
+  readonly #onBeat: RunHeartbeatOptions['onBeat'];
   readonly #logger: GridFleetLogger;
   #resolveStopped!: (reason: HeartbeatStopReason) => void;
   #timer: NodeJS.Timeout | undefined;
@@ -55,6 +58,7 @@ export class RunHeartbeat {
     this.runId = runId;
     this.#intervalMs = intervalSec * 1000;
     this.#onStop = options.onStop;
+    this.#onBeat = options.onBeat;
     this.#logger = options.logger ?? consoleLogger;
     this.stopped = new Promise((resolve) => {
       this.#resolveStopped = resolve;
@@ -106,6 +110,7 @@ export class RunHeartbeat {
       const answer = await this.#sender.heartbeat(this.runId);
       this.#beats += 1;
       this.#lastState = answer.state;
+      this.#callOwner(() => this.#onBeat?.(answer));
       if (answer.state === 'expired' || answer.state === 'cancelled') {
         this.#finish(answer.state);
         return;
@@ -128,11 +133,16 @@ export class RunHeartbeat {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#resolveStopped(reason);
+    this.#callOwner(() => this.#onStop?.(reason, this.#lastState));
+  }
+
+  /** Owner callbacks must not break the timer. */
+  #callOwner(callback: () => void): void {
     try {
-      this.#onStop?.(reason, this.#lastState);
+      callback();
     } catch (error) {
       this.#logger.warn(
-        `heartbeat onStop callback threw: ${error instanceof Error ? error.message : String(error)}`,
+        `heartbeat callback threw: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
   }

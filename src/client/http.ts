@@ -1,8 +1,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { z } from 'zod';
-import { type BasicCredentials, readGridFleetEnv, stripTrailingSlashes } from './env';
+import { type BasicCredentials, ENV_VARS, readGridFleetEnv, stripTrailingSlashes } from './env';
 import { mapAxiosError } from './error_mapping';
-import { ResponseValidationError } from './errors';
+import { ResponseValidationError, redactUrl } from './errors';
 import { toResponseIssues } from './schemas/common';
 
 /** Default per-call timeout (the testkit's 10 s). */
@@ -64,11 +64,30 @@ export class HttpLayer {
     this.#axios = axios.create({ responseType: 'json', validateStatus: (s) => s >= 200 && s < 300 });
   }
 
-  /** The base URL requests go to right now (options first, then `GRIDFLEET_API_URL`, then the default). */
+  /**
+   * The base URL requests go to right now (options first, then `GRIDFLEET_API_URL`, then the default).
+   *
+   * @throws TypeError naming the source when the value is not an http(s) URL.
+   */
   get baseUrl(): string {
-    return this.#options.baseUrl !== undefined
-      ? stripTrailingSlashes(this.#options.baseUrl)
+    const fromOption = this.#options.baseUrl !== undefined && this.#options.baseUrl.trim() !== '';
+    const raw = fromOption
+      ? (this.#options.baseUrl as string).trim()
       : readGridFleetEnv(this.#options.env).apiUrl;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      const source = fromOption ? 'the client baseUrl option' : ENV_VARS.apiUrl;
+      throw new TypeError(
+        `GridFleet API URL ${JSON.stringify(redactUrl(raw))} (from ${source}) is not an http(s) URL; ` +
+          'set it like http://localhost:8000/api.',
+      );
+    }
+    return stripTrailingSlashes(raw);
   }
 
   /** True when requests carry an Authorization header right now. */

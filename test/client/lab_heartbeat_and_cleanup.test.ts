@@ -42,9 +42,14 @@ describe('RunHeartbeat', () => {
   test('beats, keeps going on completed, and stop() tells the owner once', async () => {
     const run = await client.reserveDevices({ name: 'hb', requirements: [ANDROID] });
     const reasons: HeartbeatStopReason[] = [];
-    const heartbeat = client.startHeartbeat(run.id, 0.02, { onStop: (reason) => reasons.push(reason) });
+    const states: string[] = [];
+    const heartbeat = client.startHeartbeat(run.id, 0.02, {
+      onStop: (reason) => reasons.push(reason),
+      onBeat: (answer) => states.push(answer.state),
+    });
     await until(() => heartbeat.beats >= 2, 'two heartbeats');
     assert.equal(heartbeat.lastState, 'preparing');
+    assert.deepEqual(states.slice(0, 2), ['preparing', 'preparing']);
     await client.completeRun(run.id);
     const beatsAtCompletion = heartbeat.beats;
     await until(

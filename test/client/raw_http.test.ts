@@ -110,6 +110,23 @@ describe('transport failures', () => {
   });
 });
 
+describe('base URL validation', () => {
+  test('a base URL that is not http(s) names where it came from', async () => {
+    await assert.rejects(new GridFleetClient('localhost:8000/api', { env: {} }).getRun(RUN_ID), {
+      name: 'TypeError',
+      message: /"localhost:8000\/api" \(from the client baseUrl option\) is not an http\(s\) URL/,
+    });
+    await assert.rejects(
+      new GridFleetClient(undefined, { env: { GRIDFLEET_API_URL: 'ftp://u:pw@x/api' } }).getRun(RUN_ID),
+      (error: unknown) => {
+        assert.ok(error instanceof TypeError);
+        assert.match(error.message, /"ftp:\/\/x\/api" \(from GRIDFLEET_API_URL\)/);
+        return true;
+      },
+    );
+  });
+});
+
 describe('auth and request ids', () => {
   test('Basic auth from env when both variables are set; none otherwise; credentials never in errors', async () => {
     await withServer(
