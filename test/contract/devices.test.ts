@@ -262,6 +262,11 @@ describe('devices', () => {
     assert.equal(device.connection_target, sample.connection_target);
     const raw = await target.api.get(`/api/devices/by-connection-target/${String(sample.connection_target)}`);
     assert.equal(raw.status, 200, 'an unencoded target (e.g. with ":") works too');
+    expectFrameworkError(
+      await target.api.get('/api/devices/by-connection-target/a/b'),
+      'target with "/"',
+      404,
+    );
     expectError(await target.api.get('/api/devices/by-connection-target/no-such-target-xyz'), 'miss', {
       status: 404,
       code: 'NOT_FOUND',

@@ -274,13 +274,18 @@ describe('run lifecycle', () => {
     if (!target.isLab) return t.skip(NEEDS_LAB);
     const stale = await runs.reserve([requirement()], { heartbeat_timeout_sec: 30 });
     const staleDevice = String((stale.devices as Json[])[0]?.device_id);
+    await claim(target, String(stale.id), 'contract-w0');
     await passTime(target, 31);
     const expired = await eventually('heartbeat-timed-out run expires', async () => {
       const r = await getRun(target, String(stale.id));
       return r.state === 'expired' ? r : undefined;
     });
     assert.equal(expired.error, 'Heartbeat timeout');
-    assert.equal((await getDevice(target, staleDevice)).hold, null, 'expired run released its device');
+    const freed = await getDevice(target, staleDevice);
+    assert.equal(freed.hold, null, 'expired run released its device');
+    assert.equal(freed.operational_state, 'available', 'the claimed device is no longer busy');
+    assert.equal(entryOf(expired, staleDevice).claimed_by, null, 'expiry clears claims');
+    assertZ(expired.completed_at, 'completed_at', true);
     const late = expectOk(await signal(String(stale.id), 'heartbeat'), 'heartbeat on expired');
     assert.equal(late.state, 'expired');
 
