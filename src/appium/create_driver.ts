@@ -5,6 +5,7 @@ import type { AppiumCapabilities } from './capabilities_types';
 import type { DriverPackCatalogLike } from './catalog_types';
 import { AppiumDriverCreationError, CapabilityResolutionError } from './errors';
 import { parseGridUrl } from './grid_url';
+import { selectedPackPlatform } from './pack_platform_resolver';
 
 /**
  * Default timeout of one WebDriver request (ms). Real devices can take minutes to start a session
@@ -54,7 +55,7 @@ export interface CreateAppiumDriverOptions {
 
 /**
  * Creates a webdriverio session through the Selenium Grid for a GridFleet lane (seed
- * `create_appium_driver`): builds the capabilities like {@link buildAppiumCapabilities}, optionally pins
+ * `create_appium_driver`): builds the capabilities like `buildAppiumCapabilities`, optionally pins
  * them to a claimed device, and connects with timeouts suited to real devices.
  *
  * @throws CapabilityResolutionError before any session request when the lane cannot be resolved or the pin
@@ -71,6 +72,8 @@ export async function createAppiumDriver(
     options.capabilities?.platformName !== undefined && options.capabilities?.platformName !== null;
   let catalog = options.catalog;
   if (!isRaw && catalog === undefined) {
+    // Fail on a missing platform before asking the manager, whose unreachability would hide it.
+    selectedPackPlatform({ packId: options.packId, platformId: options.platformId, env });
     // As the seed: without a catalog, ask the manager at GRIDFLEET_API_URL.
     catalog = await (options.client ?? new GridFleetClient()).getDriverPackCatalog();
   }

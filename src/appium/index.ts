@@ -73,5 +73,6 @@ export {
   type ResolvedPackPlatform,
   type ResolvePackPlatformOptions,
   resolvePackPlatform,
+  selectedPackPlatform,
 } from './pack_platform_resolver';
 export { isSecretCapability, REDACTED, redactCapabilities } from './redact_capabilities';

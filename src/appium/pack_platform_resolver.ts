@@ -1,5 +1,10 @@
 import { ENV_VARS } from '../client/env';
-import { type CatalogPlatform, catalogPacks, type DriverPackCatalogLike } from './catalog_types';
+import {
+  type CatalogPack,
+  type CatalogPlatform,
+  catalogPacks,
+  type DriverPackCatalogLike,
+} from './catalog_types';
 import { CapabilityResolutionError } from './errors';
 
 /** Env var holding the default driver pack id (seed: `GRIDFLEET_TESTKIT_PACK_ID`). */
@@ -38,22 +43,9 @@ export interface ResolvedPackPlatform {
  * that make a platform id ambiguous, with the ids that would work.
  */
 export function resolvePackPlatform(options: ResolvePackPlatformOptions): ResolvedPackPlatform {
-  const env = options.env ?? process.env;
-  const packId = nonEmpty(options.packId) ?? nonEmpty(env[PACK_ID_ENV]);
-  const platformId = nonEmpty(options.platformId) ?? nonEmpty(env[PLATFORM_ID_ENV]);
   const packs = catalogPacks(options.catalog);
+  const { packId, platformId } = selectedPackPlatform(options, packs);
   const enabled = packs.filter((pack) => pack.state === 'enabled');
-
-  if (!platformId) {
-    const hint = packId
-      ? ` Platforms of pack "${packId}": ${listOrNone(packs.find((p) => p.id === packId)?.platforms.map((p) => p.id))}.`
-      : '';
-    throw new CapabilityResolutionError(
-      'missing_platform',
-      'Appium capabilities need packId + platformId, a platformId that exactly one enabled driver pack provides, ' +
-        `or a raw platformName capability; no platformId was given and ${PLATFORM_ID_ENV} is unset.${hint}`,
-    );
-  }
 
   if (packId) {
     const pack = packs.find((candidate) => candidate.id === packId);
@@ -114,6 +106,34 @@ export function resolvePackPlatform(options: ResolvePackPlatformOptions): Resolv
   );
 }
 
+/**
+ * The pack/platform selection after the env fallbacks, before any catalog lookup: lets callers fail on a
+ * missing platform id before fetching the catalog.
+ *
+ * @throws CapabilityResolutionError `missing_platform` when neither `platformId` nor
+ * `GRIDFLEET_TESTKIT_PLATFORM_ID` is set (listing the pack's platforms when the catalog is given).
+ */
+export function selectedPackPlatform(
+  options: Omit<ResolvePackPlatformOptions, 'catalog'>,
+  packs?: ReadonlyArray<CatalogPack>,
+): { packId: string | undefined; platformId: string } {
+  const env = options.env ?? process.env;
+  const packId = nonEmpty(options.packId) ?? nonEmpty(env[PACK_ID_ENV]);
+  const platformId = nonEmpty(options.platformId) ?? nonEmpty(env[PLATFORM_ID_ENV]);
+  if (!platformId) {
+    const pack = packId ? packs?.find((p) => p.id === packId) : undefined;
+    const hint = pack
+      ? ` Platforms of pack "${packId}": ${listOrNone(pack.platforms.map((p) => p.id))}.`
+      : '';
+    throw new CapabilityResolutionError(
+      'missing_platform',
+      'Appium capabilities need packId + platformId, a platformId that exactly one enabled driver pack provides, ' +
+        `or a raw platformName capability; no platformId was given and ${PLATFORM_ID_ENV} is unset.${hint}`,
+    );
+  }
+  return { packId, platformId };
+}
+
 /** The catalog must name the Appium platform and automation; an empty value would silently match nothing. */
 function checkedPlatform(packId: string, platform: CatalogPlatform): CatalogPlatform {
   for (const key of ['appium_platform_name', 'automation_name'] as const) {
@@ -129,7 +149,7 @@ function checkedPlatform(packId: string, platform: CatalogPlatform): CatalogPlat
   return platform;
 }
 
-function providersHint(enabled: ReturnType<typeof catalogPacks>, platformId: string): string {
+function providersHint(enabled: ReadonlyArray<CatalogPack>, platformId: string): string {
   const providers = enabled
     .filter((pack) => pack.platforms.some((p) => p.id === platformId))
     .map((p) => p.id);

@@ -193,6 +193,14 @@ describe('createAppiumDriver through the real Grid', () => {
     assert.ok(!JSON.stringify(error).includes('hunter2'));
   });
 
+  test('a missing platform fails before the catalog is fetched (no manager needed)', async () => {
+    const unreachable = `http://127.0.0.1:${await freePort('127.0.0.1')}/api`;
+    await assert.rejects(
+      createAppiumDriver({ env: {}, client: new GridFleetClient(unreachable, { logger: quiet }) }),
+      (error: unknown) => error instanceof CapabilityResolutionError && error.code === 'missing_platform',
+    );
+  });
+
   test('lane errors happen before any session request', async () => {
     const { stack } = fixture;
     await assert.rejects(
