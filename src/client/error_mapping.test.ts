@@ -109,6 +109,8 @@ describe('§12 bodies that were not recorded', () => {
     [503, 'SHUTTING_DOWN', 'The backend is shutting down and not accepting new requests'],
     [504, 'REQUEST_TIMEOUT', 'The request exceeded the maximum execution time'],
     [409, 'INVALID_TRANSITION', 'Cannot stop from state offline'],
+    [502, 'AGENT_UNREACHABLE', 'Agent unreachable'],
+    [503, 'CIRCUIT_OPEN', 'Circuit open'],
     [422, 'VALIDATION_ERROR', 'appium-foo'],
   ];
   for (const [status, code, message] of rows) {
@@ -126,6 +128,16 @@ describe('§12 bodies that were not recorded', () => {
       assert.equal(error.requestId, 'R');
     });
   }
+
+  test('framework 405 {"detail":"Method Not Allowed"} → GridFleetApiError with code null', () => {
+    const error = mapErrorResponse(
+      { status: 405, body: { detail: 'Method Not Allowed' }, headers: { allow: 'GET' } },
+      { method: 'DELETE', url: 'http://h/api/runs' },
+    );
+    assert.ok(error instanceof GridFleetApiError);
+    assert.equal(error.code, null);
+    assert.equal(error.serverMessage, 'Method Not Allowed');
+  });
 
   test('schema 422 keeps the issue array in details', () => {
     const issues = [
