@@ -222,7 +222,10 @@ export class RunCoordinator {
         try {
           await (complete ? client.completeRun(runId) : client.cancelRun(runId));
         } catch (error) {
-          log(`gridfleet: could not ${complete ? 'complete' : 'cancel'} run ${runId}: ${errorText(error)}`);
+          // Already terminal (ended by the manager or an operator) is the outcome we wanted anyway.
+          if (!/terminal state/.test(errorText(error))) {
+            log(`gridfleet: could not ${complete ? 'complete' : 'cancel'} run ${runId}: ${errorText(error)}`);
+          }
         }
       }
       finals.push({ runId, ...info });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { withStack } from '../support';
 import { type CucumberResult, FixtureSuite } from './support/cucumber_fixture';
-import { ANDROID_LANE, FIXTURE_STEPS } from './support/fixture_steps';
+import { ANDROID_LANE, CANCEL_STEP, FIXTURE_STEPS } from './support/fixture_steps';
 import { ManagerView } from './support/manager_view';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
 
@@ -223,6 +223,32 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
     assert.match(result.stdout, /No GridFleet lane serves platform "roku_network"/);
     const { sessions } = await assertNoLeaks(view);
     assert.deepEqual(sessions, []);
+  });
+
+  test('a run cancelled on the manager mid-way: the remaining scenarios fail fast saying so', async () => {
+    const result = await runSuite(
+      `Feature: Cancelled underneath
+  Scenario: Operator pulls the plug
+    When I look at the screen
+    And an operator cancels the run
+  Scenario: Comes too late
+    When I look at the screen
+`,
+      [],
+      { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '1' },
+    );
+    assert.equal(result.exitCode, 1, explain(result));
+    assert.match(
+      result.stdout,
+      /GridFleet run [0-9a-f-]+ \(".+"\) (ended before this scenario could use it: the manager reports it cancelled|has ended)/,
+    );
+    const { runs, sessions } = await assertNoLeaks(view);
+    assert.equal(runs[0]?.state, 'cancelled');
+    assert.equal(
+      sessions.filter((s) => s.test_name === 'Comes too late').length,
+      0,
+      'no claim after the run ended',
+    );
   });
 
   test('an invalid config fails the run at once, naming field, value and expectation, and reserves nothing', async () => {

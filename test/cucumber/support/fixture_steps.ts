@@ -52,3 +52,13 @@ export const ANDROID_LANE = {
   GRIDFLEET_TESTKIT_PLATFORM_ID: 'android_mobile',
   GRIDFLEET_TESTKIT_PACK_ID: 'appium-uiautomator2',
 } as const;
+
+/** Extra step: the operator cancels the scenario's run on the manager mid-way. */
+export const CANCEL_STEP = `
+const { When: WhenCancel } = require('@cucumber/cucumber');
+WhenCancel('an operator cancels the run', async function () {
+  const response = await fetch(process.env.GRIDFLEET_API_URL + '/runs/' + this.runId + '/cancel', { method: 'POST' });
+  if (!response.ok) throw new Error('cancel failed: ' + response.status);
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+});
+`;

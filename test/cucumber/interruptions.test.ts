@@ -1,0 +1,125 @@
+/**
+ * The "no leaks, ever" cases cucumber runs no AfterAll for: a worker thread that crashes, SIGINT and
+ * SIGTERM. The real cucumber-js CLI runs a fixture suite against the local stack; afterwards the manager
+ * must show every run terminal, no device claimed and no session running.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { withStack } from '../support';
+import { type CucumberResult, FixtureSuite, type RunOptions } from './support/cucumber_fixture';
+import { ANDROID_LANE, FIXTURE_STEPS } from './support/fixture_steps';
+import { ManagerView } from './support/manager_view';
+import { assertNoLeaks, sessionTable } from './support/no_leaks';
+
+const fixture = withStack();
+let view: ManagerView;
+const suites: FixtureSuite[] = [];
+
+async function runSuite(feature: string, args: string[], options: RunOptions = {}): Promise<CucumberResult> {
+  const suite = await FixtureSuite.create({
+    'features/suite.feature': feature,
+    'support/steps.js': FIXTURE_STEPS,
+  });
+  suites.push(suite);
+  return suite.run(args, { ...options, env: { ...fixture.stack.env, ...ANDROID_LANE, ...options.env } });
+}
+
+function explain(result: CucumberResult): string {
+  return `exit ${result.exitCode} signal ${result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
+const WAITING_SUITE = `Feature: Interrupted
+  Scenario: Waits for a signal
+    When I look at the screen
+    And I wait to be interrupted
+
+  Scenario: Quick one
+    When I look at the screen
+`;
+
+describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 }, () => {
+  before(() => {
+    view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl);
+  });
+  beforeEach(async () => {
+    await view.reset();
+  });
+  after(async () => {
+    for (const suite of suites) await suite.remove();
+  });
+
+  test('process.exit in a step (worker thread crash) in --parallel 2', async () => {
+    const result = await runSuite(
+      `Feature: Crash
+  Scenario: Crashes its worker
+    When I look at the screen
+    And the worker crashes
+
+  Scenario: Innocent bystander
+    When I look at the screen
+`,
+      ['--parallel', '2'],
+    );
+    assert.equal(result.exitCode, 1, explain(result));
+    assert.match(result.stdout + result.stderr, /exited unexpectedly with code 3/);
+    const { runs, sessions } = await assertNoLeaks(view);
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0]?.state, 'cancelled', 'a crashed run is never completed');
+    const crashed = sessions.find((s) => s.test_name === 'Crashes its worker');
+    assert.equal(crashed?.status, 'error', explain(result));
+    assert.match(result.stderr, /gridfleet: run .* cancelled/);
+  });
+
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    for (const parallel of [['--parallel', '2'], []]) {
+      test(`${signal} while a scenario is running (${parallel.length ? '--parallel 2' : 'serial'})`, async () => {
+        const result = await runSuite(WAITING_SUITE, parallel, {
+          interruptWhen: (stdout) => (stdout.includes('FIXTURE-READY-FOR-SIGNAL') ? signal : undefined),
+        });
+        assert.equal(result.exitCode, code, explain(result));
+        assert.match(result.stderr, new RegExp(`gridfleet: ${signal} received`));
+        const { runs, sessions } = await assertNoLeaks(view);
+        assert.equal(runs.length, 1);
+        assert.equal(runs[0]?.state, 'cancelled');
+        const interrupted = sessionTable(sessions).filter(([name]) => name === 'Waits for a signal');
+        assert.deepEqual(interrupted, [['Waits for a signal', 'error']]);
+      });
+    }
+  }
+
+  test('joining GRIDFLEET_RUN_ID: claims released, the run left open for its owner', async () => {
+    const created = await fetch(`${fixture.stack.apiUrl}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'shared by CI shards',
+        requirements: [{ pack_id: 'appium-uiautomator2', platform_id: 'android_mobile', count: 2 }],
+      }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
+    const result = await runSuite(
+      `Feature: Shard
+  Scenario: Shard scenario
+    When I look at the screen
+    Then it fails
+`,
+      [],
+      { env: { GRIDFLEET_RUN_ID: created.id } },
+    );
+    assert.equal(result.exitCode, 1, explain(result));
+    const run = await view.run(created.id);
+    assert.notEqual(run.state, 'cancelled', 'a joined run is never cancelled by the joiner');
+    assert.notEqual(run.state, 'completed', 'a joined run is never completed by the joiner');
+    assert.deepEqual(
+      run.devices.filter((d) => d.claimed_by !== null),
+      [],
+    );
+    assert.match(result.stderr, /joined; left for its owner/);
+    const sessions = await view.sessions();
+    assert.deepEqual(sessionTable(sessions), [['Shard scenario', 'failed']]);
+    await fetch(`${fixture.stack.apiUrl}/runs/${created.id}/cancel`, { method: 'POST' });
+    await assertNoLeaks(view);
+  });
+});
