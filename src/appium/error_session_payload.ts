@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SessionRegistration } from '../client/session_fields';
 import { AppiumDriverCreationError, errorClassName } from './errors';
 import { redactCapabilities } from './redact_capabilities';
 
@@ -139,4 +140,24 @@ function enumCapability(caps: Record<string, unknown>, keys: string[], allowed: 
     if (typeof value === 'string' && allowed.has(value)) return value;
   }
   return null;
+}
+
+/**
+ * {@link buildErrorSessionPayload} in the client's camelCase form, ready for
+ * `client.registerSession(errorSessionRegistration({ error, testName }))`.
+ */
+export function errorSessionRegistration(fields: ErrorSessionFields): SessionRegistration {
+  const payload = buildErrorSessionPayload(fields);
+  return {
+    sessionId: payload.session_id,
+    testName: payload.test_name,
+    status: payload.status,
+    requestedPackId: payload.requested_pack_id,
+    requestedPlatformId: payload.requested_platform_id,
+    requestedDeviceType: payload.requested_device_type,
+    requestedConnectionType: payload.requested_connection_type,
+    requestedCapabilities: payload.requested_capabilities,
+    errorType: payload.error_type,
+    errorMessage: payload.error_message,
+  };
 }

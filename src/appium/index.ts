@@ -45,6 +45,7 @@ export {
   buildErrorSessionPayload,
   type ErrorSessionFields,
   type ErrorSessionPayload,
+  errorSessionRegistration,
   limitCapabilities,
   MAX_REQUESTED_CAPABILITIES_BYTES,
   TRUNCATED_CAPABILITIES_KEY,

@@ -10,6 +10,7 @@ import {
   CapabilityResolutionError,
   createAppiumDriver,
   type DriverPackCatalogLike,
+  errorSessionRegistration,
   getConnectionTargetFromDriver,
   getDeviceConfigForDriver,
   getDeviceTestDataForDriver,
@@ -141,24 +142,18 @@ describe('createAppiumDriver through the real Grid', () => {
     assert.equal(error.platformId, 'android_tv');
 
     const payload = buildErrorSessionPayload({ error, testName: 'appium helpers: unknown udid' });
-    const row = await client.registerSession(
-      {
-        sessionId: payload.session_id,
-        testName: payload.test_name,
-        status: payload.status,
-        requestedPackId: payload.requested_pack_id,
-        requestedPlatformId: payload.requested_platform_id,
-        requestedCapabilities: payload.requested_capabilities,
-        errorType: payload.error_type,
-        errorMessage: payload.error_message,
-      },
-      { suppressErrors: false },
-    );
+    assert.match(payload.session_id, /^error-[0-9a-f-]{36}$/);
+    const registration = errorSessionRegistration({ error, testName: 'appium helpers: unknown udid' });
+    const row = await client.registerSession(registration, { suppressErrors: false });
     assert.ok(row);
+    assert.equal(row.session_id, registration.sessionId);
     assert.equal(row.status, 'error');
+    assert.equal(row.test_name, 'appium helpers: unknown udid');
+    assert.equal(row.requested_pack_id, 'appium-uiautomator2');
     assert.equal(row.requested_platform_id, 'android_tv');
     assert.deepEqual(row.requested_capabilities, payload.requested_capabilities);
     assert.equal(row.error_type, 'WebDriverError');
+    assert.equal(row.ended_at !== null, true, 'an error session is registered already ended');
   });
 
   test('a lane that contradicts the pinned device is refused by the Grid', async () => {
