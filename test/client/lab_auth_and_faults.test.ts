@@ -1,6 +1,7 @@
 /** Auth on/off and injected faults (malformed bodies, 5xx, dropped connections) against the lab. */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { inspect } from 'node:util';
 import {
   GridFleetApiError,
   GridFleetClient,
@@ -25,6 +26,8 @@ describe('auth enabled on the lab', () => {
     const client = new GridFleetClient(lab.apiUrl, { env });
     assert.ok((await client.listDevices()).length > 0);
     assert.ok((await client.getDriverPackCatalog()).packs.length > 0);
+    const shown = inspect(client, { showHidden: true, depth: 10 }) + JSON.stringify(client);
+    assert.ok(!shown.includes(PASSWORD), 'inspecting or serialising the client never shows the password');
   });
 
   test('without credentials every call is a 401 GridFleetApiError', async () => {
