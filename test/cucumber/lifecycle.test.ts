@@ -21,7 +21,7 @@ async function runSuite(
 ): Promise<CucumberResult> {
   const suite = await FixtureSuite.create({
     'features/suite.feature': feature,
-    'support/steps.js': FIXTURE_STEPS,
+    'support/steps.js': FIXTURE_STEPS + CANCEL_STEP,
   });
   suites.push(suite);
   return suite.run(args, { env: { ...fixture.stack.env, ...ANDROID_LANE, ...env } });
