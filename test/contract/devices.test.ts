@@ -173,13 +173,10 @@ describe('devices', () => {
   });
 
   it('hardware_health_status and hardware_telemetry_state filter exactly (§4.2)', async () => {
-    for (const [param, field] of [
-      ['hardware_health_status', 'hardware_health_status'],
-      ['hardware_telemetry_state', 'hardware_telemetry_state'],
-    ]) {
+    for (const field of ['hardware_health_status', 'hardware_telemetry_state']) {
       const value = String((all[0] as Json)[field]);
-      const found = await list(`${param}=${value}`);
-      assert.deepEqual(ids(found), ids(all.filter((d) => d[field] === value)), `${param}=${value}`);
+      const found = await list(`${field}=${value}`);
+      assert.deepEqual(ids(found), ids(all.filter((d) => d[field] === value)), `${field}=${value}`);
     }
   });
 
