@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { StackError } from './errors';
 import { parsePortArg } from './options';
 import { defaultStateDir } from './paths';
+import { removePidFile, writePidFile } from './pid_files';
 import { isAlive } from './processes';
 import { type RunningStack, startStack } from './start_stack';
 import { stopRecordedStack } from './stop_recorded';
@@ -60,6 +61,8 @@ async function up(values: Record<string, string | undefined>): Promise<void> {
     labInProcess: false,
     log: (line) => print(`[stack] ${line}`),
   });
+  // lab:down stops this process too (it then stops the servers itself, like Ctrl-C).
+  const cliPid = writePidFile(stack.stateDir, 'cli', process.pid);
   print(describe(stack));
   print(`(routable ${((Date.now() - began) / 1000).toFixed(1)} s after start)`);
   let stopping = false;
@@ -68,6 +71,7 @@ async function up(values: Record<string, string | undefined>): Promise<void> {
     stopping = true;
     print(`\n[stack] ${why}; stopping…`);
     await stack.stop();
+    removePidFile(cliPid.file);
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT', 0));

@@ -97,7 +97,7 @@ export function startLabChild(
   const child = spawnServer({
     name: 'lab',
     command: process.execPath,
-    args: [...cli.nodeArgs, cli.file, '--lab', labFile, '--port', String(port)],
+    args: [...cli.nodeArgs, cli.file, '--lab', labFile, '--port', String(port), '--host', host],
     cwd,
     env,
     logFile,

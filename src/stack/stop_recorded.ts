@@ -16,7 +16,12 @@ export interface RecordedStop {
 }
 
 /** What each server's command line contains, so a reused PID is never killed. */
-const MARKERS: Record<string, string> = { lab: 'lab', appium: 'appium', grid: 'selenium-server' };
+const MARKERS: Record<string, string> = {
+  cli: `stack${path.sep}cli`,
+  lab: 'lab',
+  appium: 'appium',
+  grid: 'selenium-server',
+};
 
 /**
  * Stops every server recorded in the PID files of `stateDir` (also after `npm run lab` was killed
