@@ -1,6 +1,101 @@
 /**
  * gridfleet-cucumber: run Cucumber-js suites on a GridFleet device lab.
  *
+ * The root entry is the library API (client, Appium helpers, World). Importing it registers nothing;
+ * `gridfleet-cucumber/register` registers the World, hooks and steps.
+ *
  * @packageDocumentation
  */
+
+/** The package version. */
 export const VERSION = '0.1.0';
+
+// Appium helpers (the capability-key augmentation ships with these exports).
+export {
+  type AllocatedDevice,
+  AllocatedDeviceError,
+  type AppiumCapabilities,
+  AppiumDriverCreationError,
+  type BuildAppiumCapabilitiesOptions,
+  buildAppiumCapabilities,
+  buildAppiumRequest,
+  buildErrorSessionPayload,
+  CapabilityResolutionError,
+  type CapabilityResolutionErrorCode,
+  type CreateAppiumDriverOptions,
+  createAppiumDriver,
+  type ErrorSessionFields,
+  type ErrorSessionPayload,
+  errorSessionRegistration,
+  type GridFleetCapabilityKeys,
+  getConnectionTargetFromDriver,
+  getDeviceConfigForDriver,
+  getDeviceTestDataForDriver,
+  type HydrateOptions,
+  hydrateAllocatedDevice,
+  hydrateAllocatedDeviceFromDriver,
+  MissingConnectionTargetError,
+  parseGridUrl,
+  resolvePackPlatform,
+} from './appium';
+export type {
+  CatalogPack,
+  CatalogPlatform,
+  ClaimResponse,
+  CooldownEscalatedResult,
+  CooldownResult,
+  CooldownSetResult,
+  Device,
+  DeviceDetail,
+  DriverPackCatalog,
+  HeartbeatResponse,
+  JsonObject,
+  ReleaseResponse,
+  ReservedDevice,
+  RunCreateResponse,
+  RunDetail,
+  RunRead,
+  RunState,
+  Session,
+  SessionRegistration,
+  SessionStatus,
+  UnavailableInclude,
+} from './client';
+// GridFleet manager client.
+export {
+  type ClaimInclude,
+  type ClaimRequest,
+  type ClaimRetryOptions,
+  type CleanupPolicy,
+  type Clock,
+  consoleLogger,
+  DEFAULT_API_URL,
+  DEFAULT_GRID_URL,
+  type DeviceFilters,
+  type DeviceRequirement,
+  ENV_VARS,
+  enabledPacks,
+  GridFleetApiError,
+  GridFleetClient,
+  type GridFleetClientOptions,
+  GridFleetError,
+  type GridFleetLogger,
+  GridFleetTransportError,
+  type HeartbeatStopReason,
+  NoClaimableDevicesError,
+  type ReleaseRequest,
+  ReserveCapabilitiesUnsupportedError,
+  type ReserveDevicesRequest,
+  type ReserveInclude,
+  ResponseValidationError,
+  type RunCleanup,
+  type RunCleanupOptions,
+  RunHeartbeat,
+  type RunHeartbeatOptions,
+  readGridFleetEnv,
+  registerRunCleanup,
+  type SuppressOptions,
+  silentLogger,
+  systemClock,
+  UnknownIncludeError,
+} from './client';
