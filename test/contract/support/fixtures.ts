@@ -5,7 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import type { WireResponse } from './http';
-import { assertClaim, assertRun } from './shapes';
+import {
+  assertClaim,
+  assertDevice,
+  assertFields,
+  assertReservedDevice,
+  assertRun,
+  assertZ,
+  RUN_CREATE_FIELDS,
+} from './shapes';
 import { advanceLabClock, type ContractTarget } from './target';
 import { expectOk, type Json } from './wire';
 
@@ -69,7 +77,13 @@ export class RunTracker {
   /** Creates a run that must succeed (201) and returns the RunCreateResponse. */
   async reserve(requirements: Json[], extra: Json = {}, include?: string): Promise<Json> {
     const res = await this.create({ name: uniqueName('run'), requirements, ...extra }, include);
-    return expectOk(res, 'POST /api/runs', 201);
+    const run = assertFields(expectOk(res, 'POST /api/runs', 201), RUN_CREATE_FIELDS, 'RunCreateResponse');
+    assert.equal(run.state, 'preparing', 'a new run is preparing');
+    assertZ(run.created_at, 'RunCreateResponse.created_at');
+    assert.ok(Array.isArray(run.devices), 'RunCreateResponse.devices is an array');
+    for (const [i, entry] of (run.devices as unknown[]).entries())
+      assertReservedDevice(entry, `devices[${i}]`);
+    return run;
   }
 
   /** Reserves every eligible device of the suite's platform and returns the run and its device ids. */
@@ -97,9 +111,13 @@ export async function getRun(target: ContractTarget, runId: string): Promise<Jso
   );
 }
 
-/** `GET /api/devices/{id}` body (detail shape). */
+/** `GET /api/devices/{id}` asserted as a device detail (§4.4). */
 export async function getDevice(target: ContractTarget, deviceId: string): Promise<Json> {
-  return expectOk(await target.api.get(`/api/devices/${deviceId}`), `GET device ${deviceId}`);
+  return assertDevice(
+    expectOk(await target.api.get(`/api/devices/${deviceId}`), `GET device ${deviceId}`),
+    'device',
+    true,
+  );
 }
 
 /** The run entry (ReservedDeviceInfo) of `deviceId` in a RunDetail/RunRead. */
