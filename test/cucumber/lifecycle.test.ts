@@ -3,9 +3,10 @@
  * Appium fake driver) and checks, through the manager API only, what an operator would see afterwards.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { withStack } from '../support';
-import { type CucumberResult, FixtureSuite } from './support/cucumber_fixture';
+import { type CucumberResult, FixtureSuite, REPO_ROOT } from './support/cucumber_fixture';
 import { ANDROID_LANE, CANCEL_STEP, FIXTURE_STEPS } from './support/fixture_steps';
 import { ManagerView } from './support/manager_view';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
@@ -249,6 +250,35 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       0,
       'no claim after the run ended',
     );
+  });
+
+  test('registering twice registers once (2 run hooks), and a user World subclass is used as is', async () => {
+    const register = JSON.stringify(path.join(REPO_ROOT, 'src', 'register.ts'));
+    const suite = await FixtureSuite.create({
+      'features/suite.feature': `Feature: Own world
+  Scenario: Uses my world
+    When I look at the screen
+    Then the world is mine
+`,
+      'support/steps.js': FIXTURE_STEPS,
+      'support/world.js': `
+const { setWorldConstructor, Then } = require('@cucumber/cucumber');
+const { GridFleetWorld, registerGridFleetHooks } = require(${register});
+require(${register});
+if (registerGridFleetHooks() !== false) throw new Error('second registration was not a no-op');
+class MyWorld extends GridFleetWorld { greet() { return 'mine'; } }
+setWorldConstructor(MyWorld);
+Then('the world is mine', function () {
+  if (this.greet() !== 'mine' || !this.device.deviceId) throw new Error('not my world');
+});
+`,
+    });
+    suites.push(suite);
+    const result = await suite.run(['--parallel', '2'], { env: { ...fixture.stack.env, ...ANDROID_LANE } });
+    assert.equal(result.exitCode, 0, explain(result));
+    assert.match(result.stdout, /\n2 hooks \(2 passed\)/, 'one coordinator BeforeAll and one AfterAll');
+    const { sessions } = await assertNoLeaks(view);
+    assert.deepEqual(sessionTable(sessions), [['Uses my world', 'passed']]);
   });
 
   test('an invalid config fails the run at once, naming field, value and expectation, and reserves nothing', async () => {
