@@ -63,7 +63,7 @@ describe('release-with-cooldown', () => {
       reason: '  flaky adb  ',
       ttl_seconds: ttl,
     });
-    const reply = assertFields(expectOk(res, 'cooldown'), COOLDOWN_SET_FIELDS, 'cooldown_set');
+    const reply = assertFields(expectOk(res, 'cooldown'), COOLDOWN_SET_FIELDS, 'cooldown_set', true);
     assert.equal(reply.status, 'cooldown_set');
     assert.equal(reply.device_operational_state, 'available');
     assert.equal(reply.device_hold, 'reserved');

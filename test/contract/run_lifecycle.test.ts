@@ -191,6 +191,7 @@ describe('run lifecycle', () => {
       expectOk(await signal(id, 'heartbeat'), 'heartbeat'),
       ['state', 'last_heartbeat'],
       'heartbeat',
+      true,
     );
     assert.equal(beat.state, 'preparing');
     assertZ(beat.last_heartbeat, 'heartbeat.last_heartbeat');

@@ -340,6 +340,7 @@ describe('run creation', () => {
       expectOk(await target.api.get('/api/runs?limit=2'), 'GET /runs'),
       CURSOR_PAGE_FIELDS,
       'runs page',
+      true,
     );
     assert.equal(page.limit, 2);
     assert.equal(page.offset, 0);

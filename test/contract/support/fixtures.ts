@@ -77,7 +77,12 @@ export class RunTracker {
   /** Creates a run that must succeed (201) and returns the RunCreateResponse. */
   async reserve(requirements: Json[], extra: Json = {}, include?: string): Promise<Json> {
     const res = await this.create({ name: uniqueName('run'), requirements, ...extra }, include);
-    const run = assertFields(expectOk(res, 'POST /api/runs', 201), RUN_CREATE_FIELDS, 'RunCreateResponse');
+    const run = assertFields(
+      expectOk(res, 'POST /api/runs', 201),
+      RUN_CREATE_FIELDS,
+      'RunCreateResponse',
+      true,
+    );
     assert.equal(run.state, 'preparing', 'a new run is preparing');
     assertZ(run.created_at, 'RunCreateResponse.created_at');
     assert.ok(Array.isArray(run.devices), 'RunCreateResponse.devices is an array');

@@ -217,16 +217,19 @@ export const CURSOR_PAGE_FIELDS = [
 export const DEVICE_PAGE_FIELDS = ['items', 'total', 'limit', 'offset'] as const;
 
 /**
- * Asserts `value` is an object with exactly `fields` as keys (order-insensitive; every field present,
- * absent values as `null`) and returns it.
+ * Asserts `value` is an object with exactly `fields` as keys (every field present, absent values as
+ * `null`) and returns it. With `ordered`, the keys must also come in `fields` order: use it only for the
+ * models whose order the live recording confirmed as stable (not Device, whose order varied live, and
+ * never for stored JSON such as test_data, whose keys the manager reorders).
  */
-export function assertFields(value: unknown, fields: readonly string[], what: string): Json {
+export function assertFields(value: unknown, fields: readonly string[], what: string, ordered = false): Json {
   assert.ok(isObject(value), `${what}: expected an object, got ${JSON.stringify(value)}`);
   const actual = Object.keys(value).sort();
   const wanted = [...fields].sort();
   const missing = wanted.filter((f) => !actual.includes(f));
   const extra = actual.filter((f) => !wanted.includes(f));
   assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, `${what}: field set`);
+  if (ordered) assert.deepEqual(Object.keys(value), [...fields], `${what}: field order as recorded live`);
   return value;
 }
 
@@ -296,7 +299,7 @@ export function assertDevice(value: unknown, what: string, detail = false): Json
 
 /** Asserts the device `reservation` object (§4.1). */
 export function assertDeviceReservation(value: unknown, what: string): Json {
-  const reservation = assertFields(value, DEVICE_RESERVATION_FIELDS, what);
+  const reservation = assertFields(value, DEVICE_RESERVATION_FIELDS, what, true);
   assertZ(reservation.excluded_until, `${what}.excluded_until`, true);
   return reservation;
 }
@@ -306,7 +309,7 @@ export function assertDeviceReservation(value: unknown, what: string): Json {
  * excluded_until, `unavailable_includes` never `[]`.
  */
 export function assertReservedDevice(value: unknown, what: string): Json {
-  const entry = assertFields(value, RESERVED_DEVICE_FIELDS, what);
+  const entry = assertFields(value, RESERVED_DEVICE_FIELDS, what, true);
   assert.match(String(entry.device_id), UUID, `${what}.device_id`);
   assertOffset(entry.claimed_at, `${what}.claimed_at`, true);
   assertOffset(entry.excluded_at, `${what}.excluded_at`, true);
@@ -319,13 +322,13 @@ export function assertReservedDevice(value: unknown, what: string): Json {
 
 /** Asserts a RunRead (or RunDetail when `detail`) body (§6.1). */
 export function assertRun(value: unknown, what: string, detail = false): Json {
-  const run = assertFields(value, detail ? RUN_DETAIL_FIELDS : RUN_READ_FIELDS, what);
+  const run = assertFields(value, detail ? RUN_DETAIL_FIELDS : RUN_READ_FIELDS, what, true);
   assert.match(String(run.id), UUID, `${what}.id`);
   assertZ(run.created_at, `${what}.created_at`);
   assertZ(run.started_at, `${what}.started_at`, true);
   assertZ(run.completed_at, `${what}.completed_at`, true);
   assertZ(run.last_heartbeat, `${what}.last_heartbeat`, true);
-  assertFields(run.session_counts, SESSION_COUNT_FIELDS, `${what}.session_counts`);
+  assertFields(run.session_counts, SESSION_COUNT_FIELDS, `${what}.session_counts`, true);
   if (run.reserved_devices !== null) {
     assert.ok(Array.isArray(run.reserved_devices), `${what}.reserved_devices is an array or null`);
     for (const [i, e] of (run.reserved_devices as unknown[]).entries())
@@ -341,7 +344,7 @@ export function assertRun(value: unknown, what: string, detail = false): Json {
 
 /** Asserts a ClaimResponse (§7.1). */
 export function assertClaim(value: unknown, what: string): Json {
-  const claim = assertFields(value, CLAIM_FIELDS, what);
+  const claim = assertFields(value, CLAIM_FIELDS, what, true);
   assert.match(String(claim.device_id), UUID, `${what}.device_id`);
   assert.equal(typeof claim.claimed_by, 'string', `${what}.claimed_by`);
   assertOffset(claim.claimed_at, `${what}.claimed_at`);
@@ -351,7 +354,7 @@ export function assertClaim(value: unknown, what: string): Json {
 
 /** Asserts a SessionRead, or a SessionDetail when `detail` (§8.1). */
 export function assertSession(value: unknown, what: string, detail = false): Json {
-  const session = assertFields(value, detail ? SESSION_DETAIL_FIELDS : SESSION_READ_FIELDS, what);
+  const session = assertFields(value, detail ? SESSION_DETAIL_FIELDS : SESSION_READ_FIELDS, what, true);
   assert.match(String(session.id), UUID, `${what}.id`);
   assertZ(session.started_at, `${what}.started_at`);
   assertZ(session.ended_at, `${what}.ended_at`, true);

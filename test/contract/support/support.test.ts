@@ -51,6 +51,10 @@ describe('contract assertion helpers', () => {
       ['pretty JSON', wire(404, envelope, {}, JSON.stringify(envelope, null, 2))],
       ['text content type', wire(404, envelope, { 'content-type': 'text/plain' })],
       ['wrong message', wire(404, { error: { ...envelope.error, message: 'Not found' } })],
+      [
+        'reordered envelope',
+        wire(404, { error: { message: 'Run not found', code: 'NOT_FOUND', request_id: 'rid-1' } }),
+      ],
     ];
     for (const [label, res] of bad)
       assert.throws(() => expectError(res, label, notFound), assert.AssertionError, label);
@@ -68,6 +72,8 @@ describe('contract assertion helpers', () => {
     assertFields({ a: null, b: 1 }, ['a', 'b'], 'ok');
     assert.throws(() => assertFields({ b: 1 }, ['a', 'b'], 'omitted'), assert.AssertionError);
     assert.throws(() => assertFields({ a: 1, b: 1, c: 1 }, ['a', 'b'], 'extra'), assert.AssertionError);
+    assertFields({ a: 1, b: 1 }, ['b', 'a'], 'order ignored by default');
+    assert.throws(() => assertFields({ a: 1, b: 1 }, ['b', 'a'], 'ordered', true), assert.AssertionError);
   });
 
   it('timestamp spellings are told apart', () => {
