@@ -181,6 +181,14 @@ describe('sessions', () => {
       'device type',
     );
     issueAt(
+      expectValidationIssues(
+        await register({ session_id: sid(), status: 'error', requested_connection_type: 'wifi' }),
+        'bad connection type',
+      ),
+      ['body', 'requested_connection_type'],
+      'connection type',
+    );
+    issueAt(
       expectValidationIssues(await register({ session_id: sid(), status: 'error', bogus: 1 }), 'extra key'),
       ['body', 'bogus'],
       'extra',
