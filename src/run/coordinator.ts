@@ -3,6 +3,7 @@ import { GridFleetClient } from '../client/client';
 import type { RunHeartbeat } from '../client/heartbeat';
 import type { RunRead } from '../client/schemas/run';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
+import type { ExitCleanupPlan } from './exit_cleanup';
 import type { Lane } from './lane';
 import type { CoordinatorMessage, SharedRunState, TrackedLease, WorkerRequest } from './protocol';
 import { formatRunSummary, formatUnreachableSummary } from './summary';
@@ -183,6 +184,23 @@ export class RunCoordinator {
     }
   }
 
+  /**
+   * What is left to clean up if the process exits right now without {@link RunCoordinator.finish} having
+   * started (undefined when there is nothing, or finish already ran or is running).
+   */
+  exitCleanupPlan(): ExitCleanupPlan | undefined {
+    if (this.finishPromise !== undefined || !this.config) return undefined;
+    const cancelRuns = [...this.runNames]
+      .filter(([runId, info]) => info.owned && !this.endedRuns[runId])
+      .map(([runId]) => runId);
+    return {
+      apiUrl: this.config.apiUrl,
+      gridUrl: this.config.gridUrl,
+      leases: [...this.leases.values()],
+      cancelRuns,
+    };
+  }
+
   /** Whether any scenario's final attempt failed so far. */
   get hasFailures(): boolean {
     return this.failedPickles.size > 0;
@@ -214,8 +232,9 @@ export class RunCoordinator {
     await Promise.all(
       [...this.leases.values()].map((lease) => this.cleanupLease(client, config, lease, log)),
     );
-    const passed = mode === 'normal' && !this.hasFailures;
-    const complete = mode === 'normal' && (passed || config.onFailure === 'complete');
+    const passed = mode === 'normal' && !this.hasFailures && this.setupError === undefined;
+    const complete =
+      mode === 'normal' && this.setupError === undefined && (passed || config.onFailure === 'complete');
     const finals: Array<{ runId: string; name: string; owned: boolean; run?: RunRead; reason?: string }> = [];
     for (const [runId, info] of this.runNames) {
       if (info.owned && !this.endedRuns[runId]) {

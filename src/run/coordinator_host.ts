@@ -1,5 +1,6 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import { RunCoordinator } from './coordinator';
+import { runExitCleanupSync } from './exit_cleanup';
 import { type CoordinatorMessage, channelName, type WorkerEnvelope } from './protocol';
 
 const COORDINATOR_KEY = Symbol.for('gridfleet-cucumber.coordinator');
@@ -30,8 +31,9 @@ export function existingCoordinator(): RunCoordinator | undefined {
 
 /**
  * Starts the main-thread services of the coordinator, once: the BroadcastChannel that answers worker
- * threads, SIGINT/SIGTERM handlers, and a `beforeExit` fallback. The last two exist because cucumber runs
- * no `AfterAll` after a worker crash or a signal; both end in `finish()`, which runs at most once.
+ * threads, SIGINT/SIGTERM handlers, a `beforeExit` fallback and a synchronous `exit` fallback. They exist
+ * because cucumber runs no `AfterAll` after a worker crash or a signal; all end in `finish()` (at most once)
+ * or, when the process exits before it could start, in a synchronous cleanup.
  */
 export function startCoordinatorServices(): void {
   const coordinator = hostedCoordinator();
@@ -66,6 +68,11 @@ export function startCoordinatorServices(): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.once('exit', () => {
+    // Last resort when the process ends without finish() (process.exit in a serial step, `--exit`).
+    const plan = coordinator.exitCleanupPlan();
+    if (plan) runExitCleanupSync(plan);
+  });
   process.once('beforeExit', () => {
     // Reached without AfterAll when a worker thread crashed; a no-op after a normal finish.
     void coordinator.finish('crash');

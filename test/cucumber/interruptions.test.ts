@@ -70,6 +70,25 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
     assert.match(result.stderr, /gridfleet: run .* cancelled/);
   });
 
+  test('process.exit in a step of a serial run (the whole process exits at once)', async () => {
+    const result = await runSuite(
+      `Feature: Crash
+  Scenario: Takes the process down
+    When I look at the screen
+    And the worker crashes
+`,
+      [],
+    );
+    assert.equal(result.exitCode, 3, explain(result));
+    assert.match(
+      result.stderr,
+      /gridfleet: process exited early; ended 1 session\(s\)\/claim\(s\) and cancelled 1 run\(s\)/,
+    );
+    const { runs, sessions } = await assertNoLeaks(view);
+    assert.equal(runs[0]?.state, 'cancelled');
+    assert.deepEqual(sessionTable(sessions), [['Takes the process down', 'error']]);
+  });
+
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
