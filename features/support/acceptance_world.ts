@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { After, Before, setWorldConstructor, World } from '@cucumber/cucumber';
 import { acceptanceStack } from './acceptance_stack';
-import { type CucumberRun, FixtureProject } from './fixture_project';
+import type { CucumberRun } from './cucumber_cli';
+import { FixtureProject } from './fixture_project';
 import { LabReader, type OperatorRun, type OperatorSession } from './lab_reader';
 
 /**

@@ -1,22 +1,9 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MessageReport } from './message_report';
+import { type CucumberRun, runCucumberCli } from './cucumber_cli';
 import { CUCUMBER_BIN, REPO_ROOT } from './paths';
-
-/** What one cucumber-js run of a fixture project left behind. */
-export interface CucumberRun {
-  /** Exit code (`null` when a signal ended it). */
-  exitCode: number | null;
-  /** Signal that ended it, if any. */
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** The `message` formatter output. */
-  report: MessageReport;
-}
 
 const warned = new Set<string>();
 
@@ -44,11 +31,8 @@ function requireEntry(subpath: 'register' | 'steps', builtFile: string): string 
  * is required too while `register` does not include the step library yet; it is a no-op once it does.
  */
 function supportFile(): string {
-  return requireEntry('register', 'dist/register.js') + requireEntry('steps', 'dist/steps/install.js');
+  return requireEntry('register', 'dist/register.js') + requireEntry('steps', 'dist/steps/index.js');
 }
-
-/** Longest a fixture run may take before it is stopped (it should take seconds). */
-const RUN_TIMEOUT_MS = 150_000;
 
 /**
  * A throwaway cucumber project in a temp dir that depends on this package the way a user's project does:
@@ -81,46 +65,14 @@ export class FixtureProject {
     await writeFile(file, content);
   }
 
-  /**
-   * Runs the real cucumber-js CLI in the project with `args` plus a `message` formatter, and the given
-   * environment on top of this process's (minus cucumber's own worker variables).
-   */
-  async runCucumber(args: string[], env: Record<string, string>): Promise<CucumberRun> {
-    const messagesFile = path.join(this.dir, 'reports', 'messages.ndjson');
-    await mkdir(path.dirname(messagesFile), { recursive: true });
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, FORCE_COLOR: '0' };
-    for (const key of Object.keys(childEnv)) if (key.startsWith('CUCUMBER_')) delete childEnv[key];
-    const child = spawn(
-      process.execPath,
-      [
-        CUCUMBER_BIN,
-        '--require',
-        'features/support/**/*.js',
-        ...args,
-        '--format',
-        'progress',
-        '--format',
-        `message:${messagesFile}`,
-      ],
-      { cwd: this.dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
+  /** Runs the real cucumber-js CLI in the project with `args` (see {@link runCucumberCli}). */
+  runCucumber(args: string[], env: Record<string, string>): Promise<CucumberRun> {
+    return runCucumberCli({
+      cwd: this.dir,
+      args: ['--require', 'features/support/**/*.js', ...args],
+      env,
+      messagesFile: path.join(this.dir, 'reports', 'messages.ndjson'),
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
-      (resolve, reject) => {
-        child.on('error', reject);
-        child.on('close', (code, sig) => resolve([code, sig]));
-      },
-    ).finally(() => clearTimeout(timer));
-    const ndjson = await readFile(messagesFile, 'utf8').catch(() => '');
-    return { exitCode, signal, stdout, stderr, report: MessageReport.parse(ndjson) };
   }
 
   /** Deletes the project dir. */

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { AcceptanceWorld } from './acceptance_world';
+import { runCucumberCli } from './cucumber_cli';
+import { REPO_ROOT } from './paths';
 
 Given('a file named {string} with:', async function (this: AcceptanceWorld, file: string, content: string) {
   await this.fixture.writeFile(file, content);
@@ -28,6 +32,43 @@ When(
 
 When('I run cucumber-js', { timeout: 180_000 }, async function (this: AcceptanceWorld) {
   this.lastRun = await this.fixture.runCucumber([], this.fixtureEnv());
+});
+
+When(
+  "I run this repository's cucumber-js with `{}`",
+  { timeout: 180_000 },
+  async function (this: AcceptanceWorld, args: string) {
+    // Reports and screenshots go to the fixture dir, not over the ones `npm run demo` left in the repo.
+    const reports = path.join(this.fixture.dir, 'reports');
+    this.lastRun = await runCucumberCli({
+      cwd: REPO_ROOT,
+      args: args.split(/\s+/).filter(Boolean),
+      env: {
+        ...this.fixtureEnv(),
+        REPORTS_DIR: reports,
+        GRIDFLEET_SCREENSHOT_DIR: path.join(this.fixture.dir, 'screenshots'),
+      },
+      messagesFile: path.join(reports, 'messages.ndjson'),
+    });
+  },
+);
+
+Then('no step is undefined or ambiguous', function (this: AcceptanceWorld) {
+  const attempts = this.run.report.attempts;
+  assert.ok(attempts.length > 0, `no scenario ran\n${this.describeRun()}`);
+  const broken = attempts.filter((a) => a.status === 'undefined' || a.status === 'ambiguous');
+  assert.deepEqual(
+    broken.map((a) => `${a.name}: ${a.status}`),
+    [],
+    this.describeRun(),
+  );
+});
+
+Then('the HTML report embeds {int} PNG screenshots', async function (this: AcceptanceWorld, count: number) {
+  const html = await readFile(path.join(this.fixture.dir, 'reports', 'cucumber.html'), 'utf8');
+  // Each attachment is one message in the page: count the PNG ones.
+  const embedded = html.match(/\\?"mediaType\\?":\s*\\?"image\/png/g) ?? [];
+  assert.equal(embedded.length, count, 'PNG attachments in reports/cucumber.html');
 });
 
 Then('it passes', function (this: AcceptanceWorld) {
