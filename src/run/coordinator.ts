@@ -201,6 +201,11 @@ export class RunCoordinator {
     };
   }
 
+  /** Number of heartbeats still running (0 once the run is finished). */
+  get runningHeartbeats(): number {
+    return this.heartbeats.filter((h) => h.running).length;
+  }
+
   /** Whether any scenario's final attempt failed so far. */
   get hasFailures(): boolean {
     return this.failedPickles.size > 0;
