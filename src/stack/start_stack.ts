@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DEMO_LAB_PATH, loadLabFile, type ResolvedLab } from '../lab/lab_file';
 import { resolveStackBinaries } from './dependencies';
 import { StackError } from './errors';
+import { guardDetachedChildren } from './exit_guard';
 import { renderGridConfig } from './grid_config';
 import { type LabCli, type LabHandle, resolveLabCli, startLabChild, startLabInProcess } from './lab_runner';
 import { DEFAULT_PORTS, type ResolvedPorts, resolvePorts, type StackOptions } from './options';
@@ -119,17 +120,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const started: { name: string; child: ChildProcess; pidFile: string }[] = [];
   let labHandle: LabHandle | undefined;
   let stopped = false;
-  // Last resort if this process exits without stop(): kill the detached children synchronously.
-  const onExit = (): void => {
-    for (const s of started) {
-      try {
-        if (s.child.pid) process.kill(-s.child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  };
-  process.on('exit', onExit);
+  const unguard = guardDetachedChildren(() =>
+    started.flatMap((s) => (s.child.pid === undefined ? [] : [{ pid: s.child.pid, pidFile: s.pidFile }])),
+  );
 
   const stop = async (): Promise<void> => {
     if (stopped) return;
@@ -141,7 +134,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     if (labHandle?.kind === 'in-process') await labHandle.close();
     // A dead server's port can stay unbindable for a moment (sockets of its last connections).
     await waitForPortsFree(Object.values(ports), 5_000);
-    process.off('exit', onExit);
+    unguard();
     if (outcomes.length > 0) log(`stopped ${outcomes.map((o) => `pid ${o.pid} (${o.result})`).join(', ')}`);
   };
 
