@@ -72,6 +72,15 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       ['Screen two renders', 'passed'],
     ]);
     assert.ok(sessions.every((s) => s.run_id === runs[0]?.id && s.device_id !== null));
+    const requests = await view.requests();
+    const claims = requests.filter((r) => /^POST \/api\/runs\/[^/]+\/claim/.test(r));
+    assert.equal(claims.length, 3, requests.join('\n'));
+    assert.ok(
+      claims.every((r) => /include=config(%2C|,)test_data/.test(r)),
+      claims.join('\n'),
+    );
+    const followUps = requests.filter((r) => /^GET \/api\/devices\/[^?]/.test(r));
+    assert.deepEqual(followUps, [], 'hydration uses the inline includes, no follow-up GET');
     assert.match(
       result.stderr,
       new RegExp(

@@ -60,9 +60,21 @@ export class ManagerView {
     return get<DeviceView[]>(`${this.apiUrl}/devices`);
   }
 
-  /** Resets the lab to its initial state (test-only admin surface). */
+  /** `METHOD path?query` of every API request the lab saw since the last reset (test-only admin surface). */
+  async requests(): Promise<string[]> {
+    const body = await get<unknown>(`${this.labUrl}/lab/requests`);
+    const items = (Array.isArray(body) ? body : ((body as { items?: unknown[] }).items ?? [])) as Array<{
+      method: string;
+      path: string;
+      query: string;
+    }>;
+    return items.map((r) => `${r.method} ${r.path}${r.query ? `?${r.query.replace(/^\?/, '')}` : ''}`);
+  }
+
+  /** Resets the lab to its initial state and clears its request log (test-only admin surface). */
   async reset(): Promise<void> {
     const response = await fetch(`${this.labUrl}/lab/reset`, { method: 'POST' });
     if (!response.ok) throw new Error(`lab reset failed: ${response.status}`);
+    await fetch(`${this.labUrl}/lab/requests`, { method: 'DELETE' });
   }
 }
