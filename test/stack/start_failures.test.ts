@@ -80,6 +80,34 @@ describe('startStack failures', () => {
   });
 });
 
+describe('a server that dies while starting', () => {
+  test('fails the start at once with the tail of its log, and stops the others', async () => {
+    const stateDir = tempStateDir();
+    // The JVM reads JAVA_TOOL_OPTIONS and refuses an unknown option: a Grid that dies on start.
+    const saved = process.env.JAVA_TOOL_OPTIONS;
+    process.env.JAVA_TOOL_OPTIONS = '-XX:+NoSuchOptionForGridfleetTest';
+    try {
+      await assert.rejects(
+        startStack({ ports: { lab: 0, grid: 0, appium: 0 }, stateDir, labInProcess: true }),
+        (err: unknown) => {
+          assert.ok(err instanceof StackError);
+          assert.match(
+            err.message,
+            /^grid \(pid \d+\) exited with exit code 1 before it was ready; see .*grid\.log/,
+          );
+          assert.match(err.message, /Unrecognized VM option 'NoSuchOptionForGridfleetTest'/);
+          return true;
+        },
+      );
+    } finally {
+      if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+      else process.env.JAVA_TOOL_OPTIONS = saved;
+    }
+    assert.deepEqual(liveChildPids(), []);
+    assert.deepEqual(readPidFiles(stateDir), []);
+  });
+});
+
 describe('stopRecordedStack (npm run lab:down)', () => {
   test('stops a stack from its PID files alone, and the ports come free', async () => {
     const stateDir = tempStateDir();
