@@ -54,7 +54,8 @@ export async function eligibleDevices(target: ContractTarget, min = 2): Promise<
   assert.ok(
     devices.length >= min,
     `the contract suite needs at least ${min} verified, available ${PACK}/${PLATFORM} devices; found ${devices.length}. ` +
-      'Free some devices (or point GRIDFLEET_CONTRACT_PACK/PLATFORM elsewhere).',
+      'Free some devices (or point GRIDFLEET_CONTRACT_PACK/PLATFORM elsewhere). Devices put into maintenance by ' +
+      'GRIDFLEET_CONTRACT_DESTRUCTIVE=1 tests stay there until an operator returns them.',
   );
   return devices;
 }
