@@ -39,10 +39,12 @@ function runExamples(stack: RunningStack, extraArgs: string[]): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, ...stack.env };
   // Started from inside another cucumber run (e.g. a test), its worker variables must not leak in.
   for (const key of Object.keys(env)) if (key.startsWith('CUCUMBER_')) delete env[key];
+  // Own process group: a terminal's Ctrl-C reaches only this script, which forwards it exactly once.
   return spawn(process.execPath, [CUCUMBER_BIN, '--profile', 'examples', ...extraArgs], {
     cwd: REPO_ROOT,
     env,
     stdio: 'inherit',
+    detached: true,
   });
 }
 
@@ -51,6 +53,29 @@ function exitCodeOf(child: ChildProcess): Promise<number> {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode ?? 1);
     else child.once('exit', (code, signal) => resolve(code ?? (signal ? 130 : 1)));
   });
+}
+
+/**
+ * What the lab (the manager) says about the runs of this demo, as an operator would see it: each run's
+ * state and how many of its devices are still claimed. Shows that nothing leaked, also after Ctrl-C.
+ */
+async function printLabView(stack: RunningStack): Promise<void> {
+  try {
+    const page = (await (await fetch(`${stack.apiUrl}/runs?limit=200`)).json()) as {
+      items: { id: string }[];
+    };
+    for (const { id } of page.items) {
+      const run = (await (await fetch(`${stack.apiUrl}/runs/${id}`)).json()) as {
+        name: string;
+        state: string;
+        reserved_devices: { claimed_by: string | null }[];
+      };
+      const claimed = run.reserved_devices.filter((d) => d.claimed_by !== null).length;
+      say(`manager: run ${id} "${run.name}" is ${run.state}, ${claimed} device(s) still claimed`);
+    }
+  } catch (error) {
+    say(`manager: could not list runs (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 async function main(): Promise<number> {
@@ -67,7 +92,6 @@ async function main(): Promise<number> {
     }
     interrupted = true;
     say(`${signal}: letting cucumber-js release its devices, then stopping the stack`);
-    // A terminal's Ctrl-C reaches cucumber-js through the process group; a `kill` of this process does not.
     if (cucumber?.pid && cucumber.exitCode === null) {
       process.kill(cucumber.pid, signal);
       const timer = setTimeout(() => {
@@ -92,6 +116,7 @@ async function main(): Promise<number> {
     cucumber = runExamples(stack, extraArgs);
     const code = await exitCodeOf(cucumber);
     say(`cucumber-js exited with ${code}`);
+    await printLabView(stack);
     say(
       `reports: ${path.join(REPO_ROOT, 'reports', 'cucumber.html')}, ${path.join(REPO_ROOT, 'reports', 'junit.xml')}`,
     );
