@@ -82,9 +82,9 @@ export class ClaimAllocator implements DeviceAllocator {
       signal: request.signal,
     });
     const ids = { runId: request.runId, deviceId: claim.device_id, workerId: request.workerId };
-    await tracker.opened({ ...ids, sessionId: undefined });
     let driver: Browser | undefined;
     try {
+      await tracker.opened({ ...ids, sessionId: undefined });
       const catalog = await this.options.catalog();
       const device = await hydrateAllocatedDevice(claim, {
         runId: request.runId,

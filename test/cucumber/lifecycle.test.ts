@@ -72,6 +72,15 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       ['Screen two renders', 'passed'],
     ]);
     assert.ok(sessions.every((s) => s.run_id === runs[0]?.id && s.device_id !== null));
+    for (const session of sessions) {
+      const caps = session.requested_capabilities ?? {};
+      assert.equal(caps['gridfleet:testName'], session.test_name);
+      assert.equal(caps['gridfleet:feature'], 'Screens');
+      assert.equal(caps['gridfleet:attempt'], 1);
+      assert.equal(caps['gridfleet:runId'], runs[0]?.id);
+      assert.match(String(caps['gridfleet:workerId']), /^worker-[01]$/);
+      assert.match(String(caps['gridfleet:scenarioUri']), /^features\/suite\.feature:\d+$/);
+    }
     const requests = await view.requests();
     const claims = requests.filter((r) => /^POST \/api\/runs\/[^/]+\/claim/.test(r));
     assert.equal(claims.length, 3, requests.join('\n'));

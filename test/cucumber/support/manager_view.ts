@@ -16,6 +16,7 @@ export interface SessionView {
   run_id: string | null;
   device_id: string | null;
   error_type: string | null;
+  requested_capabilities: Record<string, unknown> | null;
 }
 
 /** A device row (only the fields the tests look at). */
