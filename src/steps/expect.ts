@@ -3,7 +3,6 @@ export interface StepAssertion {
   to: {
     equal(expected: unknown): void;
     be: { greaterThan(limit: number): void };
-    deep: { equal(expected: unknown): void };
   };
 }
 
