@@ -131,6 +131,34 @@ describe('release-with-cooldown', () => {
     );
   });
 
+  it("next_available_at is the earliest cooldown expiry among the run's entries (§7.1)", async () => {
+    const { id, claims } = await claimAll();
+    const [a, b] = claims as [Json, Json];
+    const long = expectOk(
+      await releaseWithCooldown(target, id, String(a.device_id), {
+        worker_id: 'gw0',
+        reason: 'long',
+        ttl_seconds: 900,
+      }),
+      'long cooldown',
+    );
+    const short = expectOk(
+      await releaseWithCooldown(target, id, String(b.device_id), {
+        worker_id: 'gw1',
+        reason: 'short',
+        ttl_seconds: 300,
+      }),
+      'short cooldown',
+    );
+    const soonest = String((short.reservation as Json).excluded_until);
+    assert.ok(instant(soonest) < instant((long.reservation as Json).excluded_until));
+    expectError(
+      await target.api.post(`/api/runs/${id}/claim`, { worker_id: 'gw9' }),
+      'no claimable',
+      noClaimable(soonest),
+    );
+  });
+
   it('cooldown recomputes the device state even while a session still runs on it (§7.3)', async () => {
     const { id, claims } = await claimAll();
     const deviceId = String((claims[0] as Json).device_id);
