@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { ResolvedLab } from '../lab/lab_file';
 import { StackError } from './errors';
 import { spawnServer } from './processes';
@@ -78,6 +79,24 @@ export function resolveLabCli(): LabCli {
     );
   }
   return { file, nodeArgs: ts ? ['--require', 'ts-node/register'] : [] };
+}
+
+/**
+ * The lab file the child lab should load: `labFile` itself when its `settings.grid_url` already is
+ * `gridUrl`, else a copy in `<stateDir>/lab.json` with `settings.grid_url` set, so runs report the
+ * Grid this stack actually started (the lab CLI has no flag for it).
+ */
+export function labFileForGrid(lab: ResolvedLab, labFile: string, gridUrl: string, stateDir: string): string {
+  if (lab.settings.grid_url === gridUrl) return labFile;
+  // YAML is a superset of JSON, so this reads .json lab files too.
+  const raw = parseYaml(fs.readFileSync(labFile, 'utf8')) as Record<string, unknown>;
+  const settings = (raw.settings ?? {}) as Record<string, unknown>;
+  const derived = path.join(stateDir, 'lab.json');
+  fs.writeFileSync(
+    derived,
+    `${JSON.stringify({ ...raw, settings: { ...settings, grid_url: gridUrl } }, null, 2)}\n`,
+  );
+  return derived;
 }
 
 /**

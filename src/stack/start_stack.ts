@@ -6,7 +6,14 @@ import { resolveStackBinaries } from './dependencies';
 import { StackError } from './errors';
 import { guardDetachedChildren } from './exit_guard';
 import { renderGridConfig } from './grid_config';
-import { type LabCli, type LabHandle, resolveLabCli, startLabChild, startLabInProcess } from './lab_runner';
+import {
+  type LabCli,
+  type LabHandle,
+  labFileForGrid,
+  resolveLabCli,
+  startLabChild,
+  startLabInProcess,
+} from './lab_runner';
 import { DEFAULT_PORTS, type ResolvedPorts, resolvePorts, type StackOptions } from './options';
 import { defaultStateDir, FAKE_APP_PATH } from './paths';
 import { readPidFiles, removePidFile, writePidFile } from './pid_files';
@@ -155,7 +162,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     } else {
       const child = startLabChild(
         labCli as LabCli,
-        labFile as string,
+        labFileForGrid(lab, labFile as string, gridUrl, stateDir),
         STACK_HOST,
         ports.lab,
         stateDir,

@@ -75,6 +75,14 @@ describe('stack CLI', () => {
     const gridUrl = exported(output(), 'GRID_URL');
     const status = (await (await fetch(`${gridUrl}/status`)).json()) as { value: { ready: boolean } };
     assert.equal(status.value.ready, true);
+    // The lab reports the Grid this stack started (not its default 4444) in a reserved run.
+    const run = await fetch(`${exported(output(), 'GRIDFLEET_API_URL')}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'cli-test', requirements: [] }),
+    });
+    assert.equal(run.status, 201);
+    assert.equal(((await run.json()) as { grid_url: string }).grid_url, gridUrl);
     const servers = readPidFiles(stateDir).filter((r) => r.name !== 'cli');
     assert.deepEqual(servers.map((r) => r.name).sort(), ['appium', 'grid', 'lab']);
 

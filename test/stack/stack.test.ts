@@ -36,6 +36,16 @@ describe('local stack (lab + Appium fake driver + Grid standalone relay)', () =>
     assert.equal(response.status, 200);
     const ids = ((await response.json()) as { id: string }[]).map((d) => d.id).sort();
     assert.deepEqual(ids, stack.devices.map((d) => d.id).sort());
+    const run = await fetch(`${stack.apiUrl}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'stack-test', requirements: [] }),
+    });
+    assert.equal(
+      ((await run.json()) as { grid_url?: string }).grid_url,
+      stack.gridUrl,
+      'runs report this Grid',
+    );
   });
 
   test('a session pinned with appium:udid lands on that device and screenshots are PNG', async () => {
