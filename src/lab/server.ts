@@ -50,6 +50,7 @@ export interface RunningLab {
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const REQUEST_TIMEOUT_MS = 30_000;
 const OPEN_API_PATHS = new Set(['/api/health', '/api/auth/login', '/api/auth/session']);
 
 function isProtected(path: string): boolean {
@@ -164,6 +165,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
   const admin = new Router();
   registerAdminRoutes(admin, { store, faults, log });
 
+  let shuttingDown = false;
+  let urlHostPort = '';
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://lab.invalid');
@@ -217,7 +220,17 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
 
     const fault = faults.match(method, path);
     if (fault) {
-      if (fault.latency_ms) await new Promise((r) => setTimeout(r, fault.latency_ms));
+      if (fault.latency_ms) {
+        await new Promise((r) => setTimeout(r, Math.min(fault.latency_ms ?? 0, REQUEST_TIMEOUT_MS)));
+        // The manager cuts requests off after 30 s with 504 REQUEST_TIMEOUT.
+        if ((fault.latency_ms ?? 0) >= REQUEST_TIMEOUT_MS) {
+          const message = 'The request exceeded the maximum execution time';
+          const timeout = new ApiError(504, message, {}, 'REQUEST_TIMEOUT');
+          send(res, { status: 504, body: timeout.body(requestId) }, requestId);
+          logEntry(504, fault.id);
+          return;
+        }
+      }
       if (fault.drop) {
         logEntry(0, fault.id);
         req.socket.destroy();
@@ -252,7 +265,29 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
         ctx.user = basicUser(req.headers.authorization, settings);
         if (ctx.user === null) throw new ApiError(401, 'Authentication is required');
       }
-      const m = api.match(method, path);
+      if (shuttingDown && !path.startsWith('/health/') && path !== '/api/health') {
+        throw new ApiError(
+          503,
+          'The backend is shutting down and not accepting new requests',
+          {},
+          'SHUTTING_DOWN',
+        );
+      }
+      let m: ReturnType<Router['match']>;
+      try {
+        m = api.match(method, path);
+      } catch (err) {
+        const redirect =
+          err instanceof FrameworkError && err.status === 404 ? api.slashRedirect(method, path) : null;
+        if (redirect === null) throw err;
+        m = {
+          handler: () => ({
+            status: 307,
+            headers: { location: `http://${req.headers.host ?? urlHostPort}${redirect}${url.search}` },
+          }),
+          params: {},
+        };
+      }
       r = await m.handler({ ...ctx, params: m.params });
     } catch (err) {
       if (err instanceof ApiError)
@@ -291,6 +326,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     });
   });
   const port = (server.address() as AddressInfo).port;
+  urlHostPort = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const sweeper = setInterval(() => reap(store), settings.sweep_interval_sec * 1000);
   sweeper.unref();
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -303,6 +339,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     close: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(sweeper);
+        shuttingDown = true;
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),

@@ -75,4 +75,17 @@ export class Router {
     if (allowed.length > 0) throw new FrameworkError(405, [...new Set(allowed)]);
     throw new FrameworkError(404);
   }
+
+  /** Starlette's redirect_slashes: the other spelling of a path (with/without a trailing `/`) if it routes. */
+  slashRedirect(method: string, path: string): string | null {
+    if (path === '/') return null;
+    const other = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
+    try {
+      this.match(method, other);
+      return other;
+    } catch (err) {
+      // A method mismatch still counts as a match for the redirect.
+      return err instanceof FrameworkError && err.status === 405 ? other : null;
+    }
+  }
 }
