@@ -66,6 +66,9 @@ describe('lab state machine (claim-era)', () => {
     assert.equal(wrong.status, 405);
     assert.equal(wrong.text, '{"detail":"Method Not Allowed"}');
     assert.match(wrong.headers.get('allow') ?? '', /POST/);
+    const slash = await fetch(`${lab.apiUrl}/devices/`, { redirect: 'manual' });
+    assert.equal(slash.status, 307);
+    assert.equal(slash.headers.get('location'), `${lab.apiUrl}/devices`);
     // claim-era manager: no by-connection-target route
     const lookup = await api('GET', '/devices/by-connection-target/192.0.2.50:5555');
     assert.equal(lookup.status, 404);
