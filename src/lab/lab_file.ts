@@ -20,6 +20,10 @@ const CONNECTION_TYPES = ['usb', 'network', 'virtual'] as const;
 /** Free-form JSON object (device config, test_data, catalog extras). */
 const jsonObject = z.record(z.string(), z.unknown());
 const nonEmpty = z.string().trim().min(1, 'must be a non-empty string');
+/** A version string; YAML integers are accepted, YAML floats (8.10 → 8.1) would lose digits. */
+const versionString = z.union([z.string(), z.number().int().transform(String)], {
+  error: 'must be a string such as "14" or "8.1.0.9" (quote versions in YAML: 8.10 would read as 8.1)',
+});
 
 const platformSchema = z.strictObject({
   id: nonEmpty,
@@ -56,7 +60,7 @@ const deviceSchema = z.strictObject({
   platform_id: nonEmpty,
   identity_value: nonEmpty,
   connection_target: z.string().nullable().optional(),
-  os_version: z.coerce.string().default('unknown'),
+  os_version: versionString.default('unknown'),
   device_type: z.enum(DEVICE_TYPES).optional(),
   connection_type: z.enum(CONNECTION_TYPES).optional(),
   manufacturer: z.string().nullable().default(null),

@@ -44,6 +44,8 @@ export function labState(store: LabStore): Record<string, unknown> {
     now: isoZ(now),
     clock_offset_sec: store.clock.offsetSeconds,
     lifecycle: store.settings.lifecycle,
+    // Credentials stay out of the summary.
+    settings: { ...store.settings, auth: { enabled: store.settings.auth.enabled } },
     devices: [...store.devices.values()].map((d) => ({
       id: d.id,
       name: d.name,
