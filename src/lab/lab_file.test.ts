@@ -145,3 +145,12 @@ test('numbers where strings belong get a quoting hint; bad files name the proble
     /cannot read it \(file not found\)/,
   );
 });
+
+test('os_version: YAML integers are fine, floats (8.10 -> 8.1) are rejected with a hint', () => {
+  const version = errorOf(() =>
+    parseLabFile({ packs: [pack], devices: [{ ...device, os_version: 8.1 }] }, 'v.yaml'),
+  );
+  assert.match(version.message, /devices\[0\]\.os_version: must be a string such as "14"/);
+  const lab = parseLabFile({ packs: [pack], devices: [{ ...device, os_version: 14 }] }, 'v.yaml');
+  assert.equal(lab.devices[0]?.os_version, '14');
+});
