@@ -1,38 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type CucumberRun, runCucumberCli } from './cucumber_cli';
 import { CUCUMBER_BIN, REPO_ROOT } from './paths';
 
-const warned = new Set<string>();
-
-/**
- * `require(...)` of a package entry as a user writes it (`gridfleet-cucumber/register`). Until the package
- * exports that subpath, the built file is required by path (with a warning, once), so the behaviour tests
- * do not wait on packaging.
- */
-function requireEntry(subpath: 'register' | 'steps', builtFile: string): string {
-  const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
-    exports?: Record<string, unknown>;
-  };
-  if (manifest.exports?.[`./${subpath}`] !== undefined) return `require('gridfleet-cucumber/${subpath}');\n`;
-  if (!warned.has(subpath)) {
-    warned.add(subpath);
-    process.stderr.write(
-      `acceptance: package.json exports no "./${subpath}"; fixtures require ${builtFile} by path\n`,
-    );
-  }
-  return `require(${JSON.stringify(path.join(REPO_ROOT, builtFile))});\n`;
-}
-
-/**
- * The support file of every fixture: registering gridfleet-cucumber (issue #4, step 2). The steps entry
- * is required too while `register` does not include the step library yet; it is a no-op once it does.
- */
-function supportFile(): string {
-  return requireEntry('register', 'dist/register.js') + requireEntry('steps', 'dist/steps/index.js');
-}
+/** The one-line support file of issue #4: World, hooks and step library, through the package exports. */
+const SUPPORT_FILE = "require('gridfleet-cucumber/register');\n";
 
 /**
  * A throwaway cucumber project in a temp dir that depends on this package the way a user's project does:
@@ -54,7 +27,7 @@ export class FixtureProject {
     await symlink(REPO_ROOT, path.join(dir, 'node_modules', 'gridfleet-cucumber'), 'dir');
     const cucumberDir = path.dirname(path.dirname(CUCUMBER_BIN));
     await symlink(cucumberDir, path.join(dir, 'node_modules', '@cucumber', 'cucumber'), 'dir');
-    await project.writeFile('features/support/gridfleet.js', supportFile());
+    await project.writeFile('features/support/gridfleet.js', SUPPORT_FILE);
     return project;
   }
 
