@@ -50,3 +50,31 @@ Feature: Step library
     And no device is left claimed
     And every claimed device was released by its worker
     And no device was released with a cooldown
+
+  Scenario: The step library can be skipped, imported alone, and registered twice
+    Given the device requirements are:
+      """
+      [{"platform_id": "android_mobile", "allocation": "all_available", "min_count": 1}]
+      """
+    And the environment variable "GRIDFLEET_STEPS" is "off"
+    And a file named "features/phone.feature" with:
+      """
+      Feature: Phone
+        Scenario: Uses a library step
+          Then the device platform is android_mobile
+      """
+    When I run cucumber-js
+    Then it fails
+    And scenario "Uses a library step" has status "undefined"
+    Given a file named "features/support/steps.js" with:
+      """
+      require('gridfleet-cucumber/steps');
+      """
+    When I run cucumber-js with `--parallel 2`
+    Then it passes
+    And scenario "Uses a library step" has status "passed"
+    # register (with its steps) and steps both loaded: still one definition of each step
+    Given the environment variable "GRIDFLEET_STEPS" is not set
+    When I run cucumber-js with `--parallel 2`
+    Then it passes
+    And scenario "Uses a library step" has status "passed"

@@ -22,6 +22,10 @@ Given(
   },
 );
 
+Given('the environment variable {string} is not set', function (this: AcceptanceWorld, name: string) {
+  delete this.env[name];
+});
+
 When(
   'I run cucumber-js with `{}`',
   { timeout: 180_000 },
