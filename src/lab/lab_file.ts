@@ -89,6 +89,8 @@ const settingsSchema = z.strictObject({
   sweep_interval_sec: z.number().positive().default(15),
   lifecycle: z.enum(['claim-era', 'target']).default('claim-era'),
   grid_url: z.string().default('http://127.0.0.1:4444'),
+  /** Grid `/status` polling like the manager's session_sync (5 s there); 0 = off. */
+  grid_session_poll_sec: z.number().min(0).default(0),
   auth: z
     .strictObject({
       enabled: z.boolean().default(false),

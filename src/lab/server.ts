@@ -19,6 +19,7 @@ import { registerRunRoutes } from './routes/runs';
 import { registerSessionRoutes } from './routes/sessions';
 import { LabClock } from './state/clock';
 import { InternalServerError } from './state/devices';
+import { pollGrid } from './state/grid_sync';
 import { reap } from './state/run_end';
 import { LabStore } from './state/store';
 
@@ -329,6 +330,18 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
   urlHostPort = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const sweeper = setInterval(() => reap(store), settings.sweep_interval_sec * 1000);
   sweeper.unref();
+  let polling = false;
+  const gridPoller =
+    settings.grid_session_poll_sec > 0
+      ? setInterval(() => {
+          if (polling) return;
+          polling = true;
+          void pollGrid(store).finally(() => {
+            polling = false;
+          });
+        }, settings.grid_session_poll_sec * 1000)
+      : undefined;
+  gridPoller?.unref();
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
   return {
@@ -339,6 +352,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     close: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(sweeper);
+        if (gridPoller) clearInterval(gridPoller);
         shuttingDown = true;
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();

@@ -5,6 +5,7 @@ import { FaultSpecError } from '../faults';
 import type { Router } from '../http/router';
 import { isoOffsetOrNull, isoZ } from '../http/wire';
 import type { RequestLog } from '../request_log';
+import { pollGrid } from '../state/grid_sync';
 import { reap } from '../state/run_end';
 import type { LabStore } from '../state/store';
 import { exclusionInForce } from '../state/views';
@@ -102,6 +103,8 @@ export function registerAdminRoutes(router: Router, deps: AdminDeps): void {
       body: { now: isoZ(store.clock.now()), offset_sec: store.clock.offsetSeconds, expired_runs: expired },
     };
   });
+
+  router.add('POST', '/lab/grid-sync', async () => ({ status: 200, body: await pollGrid(store) }));
 
   router.add('POST', '/lab/sweep', () => ({ status: 200, body: { expired_runs: reap(store) } }));
 
