@@ -137,14 +137,28 @@ export function deviceIdentity(platform: LabPlatform, deviceType: string): { sch
   };
 }
 
-/** Default capabilities and config-field capabilities of a platform (for `/capabilities`). */
-export function platformCapabilitySources(platform: LabPlatform): {
+/**
+ * Default capabilities and config-field capabilities of a platform for one device type
+ * (for `/capabilities`), honouring the platform's `device_type_overrides`.
+ */
+export function platformCapabilitySources(
+  platform: LabPlatform,
+  deviceType: string,
+): {
   defaultCapabilities: Record<string, unknown>;
   fields: { id: string; capability_name?: string | null }[];
 } {
   const p = catalogPlatform(platform);
-  return {
-    defaultCapabilities: (p.default_capabilities ?? {}) as Record<string, unknown>,
-    fields: (p.device_fields_schema ?? []) as { id: string; capability_name?: string | null }[],
+  const override = ((p.device_type_overrides ?? {}) as Record<string, Record<string, unknown> | undefined>)[
+    deviceType
+  ];
+  const defaults = {
+    ...((p.default_capabilities ?? {}) as Record<string, unknown>),
+    ...((override?.default_capabilities ?? {}) as Record<string, unknown>),
   };
+  const fields = (override?.device_fields_schema ?? p.device_fields_schema ?? []) as {
+    id: string;
+    capability_name?: string | null;
+  }[];
+  return { defaultCapabilities: defaults, fields };
 }

@@ -144,7 +144,7 @@ export function deviceCapabilities(store: LabStore, d: DeviceRow): Record<string
   if (!pack || !platform || pack.state === 'disabled' || pack.state === 'draining')
     throw new InternalServerError();
   const caps: Record<string, unknown> = {};
-  const sources = platformCapabilitySources(platform);
+  const sources = platformCapabilitySources(platform, d.device_type);
   for (const [k, v] of Object.entries(sources.defaultCapabilities)) {
     const filled = fillTemplate(v, d);
     if (filled !== null) caps[k] = filled;
