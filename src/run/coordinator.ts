@@ -4,6 +4,7 @@ import type { RunHeartbeat } from '../client/heartbeat';
 import type { RunRead } from '../client/schemas/run';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
 import type { ExitCleanupPlan } from './exit_cleanup';
+import { deleteGridSession, listGridSessions, sessionsOfRuns } from './grid_sweep';
 import type { Lane } from './lane';
 import type { CoordinatorMessage, SharedRunState, TrackedLease, WorkerRequest } from './protocol';
 import { formatRunSummary, formatUnreachableSummary } from './summary';
@@ -237,6 +238,7 @@ export class RunCoordinator {
     await Promise.all(
       [...this.leases.values()].map((lease) => this.cleanupLease(client, config, lease, log)),
     );
+    if (mode !== 'normal') await this.sweepGrid(client, config);
     const passed = mode === 'normal' && !this.hasFailures && this.setupError === undefined;
     const complete =
       mode === 'normal' && this.setupError === undefined && (passed || config.onFailure === 'complete');
@@ -264,6 +266,20 @@ export class RunCoordinator {
     }
   }
 
+  /** Ends Grid sessions of our own runs that no lease knew about (a worker terminated mid-setup). */
+  private async sweepGrid(client: GridFleetClient, config: GridFleetConfig): Promise<void> {
+    const owned = new Set([...this.runNames].filter(([, info]) => info.owned).map(([runId]) => runId));
+    if (owned.size === 0) return;
+    const strays = sessionsOfRuns(await listGridSessions(config.gridUrl), owned);
+    await Promise.all(
+      strays.map(async (s) => {
+        await deleteGridSession(config.gridUrl, s.sessionId);
+        await client.notifySessionFinished(s.sessionId);
+        await client.updateSessionStatus(s.sessionId, 'error');
+      }),
+    );
+  }
+
   private async cleanupLease(
     client: GridFleetClient,
     config: GridFleetConfig,
@@ -271,14 +287,8 @@ export class RunCoordinator {
     log: (line: string) => void,
   ): Promise<void> {
     if (lease.sessionId) {
-      try {
-        await fetch(`${config.gridUrl}/session/${encodeURIComponent(lease.sessionId)}`, {
-          method: 'DELETE',
-          signal: AbortSignal.timeout(10_000),
-        });
-      } catch {
-        // The Grid may be gone too; the manager ends the session when the run ends.
-      }
+      // The Grid may be gone too; the manager ends the session when the run ends.
+      await deleteGridSession(config.gridUrl, lease.sessionId);
       await client.notifySessionFinished(lease.sessionId);
       await client.updateSessionStatus(lease.sessionId, 'error');
     }

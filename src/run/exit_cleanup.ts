@@ -18,19 +18,33 @@ const SCRIPT = `
 const plan = JSON.parse(process.env.GRIDFLEET_EXIT_PLAN);
 const user = process.env.GRIDFLEET_TESTKIT_USERNAME;
 const pass = process.env.GRIDFLEET_TESTKIT_PASSWORD;
-const headers = { 'content-type': 'application/json' };
-if (user && pass) headers.authorization = 'Basic ' + Buffer.from(user + ':' + pass).toString('base64');
+const auth = user && pass ? { authorization: 'Basic ' + Buffer.from(user + ':' + pass).toString('base64') } : {};
+// No content-type without a body: Selenium Grid answers a bodiless JSON DELETE with 500.
 const call = (method, url, body) =>
-  fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(8000) })
-    .then((r) => r.status, () => 0);
+  fetch(url, {
+    method,
+    headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(8000),
+  }).then((r) => r.status, () => 0);
 (async () => {
   await Promise.all(plan.leases.map(async (l) => {
     if (l.sessionId) {
-      await call('DELETE', plan.gridUrl + '/session/' + encodeURIComponent(l.sessionId));
+      await fetch(plan.gridUrl + '/session/' + encodeURIComponent(l.sessionId), { method: 'DELETE', signal: AbortSignal.timeout(8000) }).catch(() => undefined);
       await call('POST', plan.apiUrl + '/sessions/' + encodeURIComponent(l.sessionId) + '/finished');
       await call('PATCH', plan.apiUrl + '/sessions/' + encodeURIComponent(l.sessionId) + '/status', { status: 'error' });
     }
     await call('POST', plan.apiUrl + '/runs/' + l.runId + '/release', { device_id: l.deviceId, worker_id: l.workerId });
+  }));
+  // Sessions of our own runs that no lease knew about (see grid_sweep.ts).
+  const status = await fetch(plan.gridUrl + '/status', { signal: AbortSignal.timeout(8000) }).then((r) => r.json(), () => ({}));
+  const strays = ((status.value && status.value.nodes) || [])
+    .flatMap((n) => n.slots || [])
+    .map((slot) => slot.session)
+    .filter((s) => s && s.capabilities && plan.cancelRuns.includes(s.capabilities['gridfleet:runId']));
+  await Promise.all(strays.map(async (s) => {
+    await fetch(plan.gridUrl + '/session/' + encodeURIComponent(s.sessionId), { method: 'DELETE', signal: AbortSignal.timeout(8000) }).catch(() => undefined);
+    await call('PATCH', plan.apiUrl + '/sessions/' + encodeURIComponent(s.sessionId) + '/status', { status: 'error' });
   }));
   await Promise.all(plan.cancelRuns.map((id) => call('POST', plan.apiUrl + '/runs/' + id + '/cancel')));
   process.stderr.write('gridfleet: process exited early; ended ' + plan.leases.length + ' session(s)/claim(s) and cancelled ' + plan.cancelRuns.length + ' run(s)\\n');

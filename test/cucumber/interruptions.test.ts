@@ -39,7 +39,7 @@ const WAITING_SUITE = `Feature: Interrupted
 
 describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 }, () => {
   before(() => {
-    view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl);
+    view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl, fixture.stack.gridUrl);
   });
   beforeEach(async () => {
     await view.reset();

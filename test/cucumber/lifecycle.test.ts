@@ -34,7 +34,7 @@ function explain(result: CucumberResult): string {
 
 describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
   before(() => {
-    view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl);
+    view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl, fixture.stack.gridUrl);
   });
   beforeEach(async () => {
     await view.reset();

@@ -37,7 +37,19 @@ export class ManagerView {
   constructor(
     private readonly apiUrl: string,
     private readonly labUrl: string,
+    private readonly gridUrl?: string,
   ) {}
+
+  /** Ids of the WebDriver sessions the Selenium Grid still runs (empty without a Grid URL). */
+  async gridSessions(): Promise<string[]> {
+    if (!this.gridUrl) return [];
+    const status = await get<{
+      value: { nodes: Array<{ slots: Array<{ session: { sessionId: string } | null }> }> };
+    }>(`${this.gridUrl}/status`);
+    return status.value.nodes.flatMap((n) =>
+      n.slots.flatMap((slot) => (slot.session ? [slot.session.sessionId] : [])),
+    );
+  }
 
   /** Every run, newest first. */
   async runs(): Promise<RunView[]> {

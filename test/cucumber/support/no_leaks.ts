@@ -11,7 +11,7 @@ export interface AfterRun {
 
 /**
  * Asserts what an operator must see after any cucumber run: every run terminal, no device claimed or
- * held, no session still running. Returns the runs and sessions for further checks.
+ * held, no session still running (on the manager or on the Grid). Returns the runs and sessions for further checks.
  */
 export async function assertNoLeaks(view: ManagerView): Promise<AfterRun> {
   const runs = await view.runs();
@@ -26,6 +26,7 @@ export async function assertNoLeaks(view: ManagerView): Promise<AfterRun> {
   assert.deepEqual(held, [], 'no device is still reserved or busy');
   const running = sessions.filter((s) => s.status === 'running');
   assert.deepEqual(running, [], 'no session is still running');
+  assert.deepEqual(await view.gridSessions(), [], 'no WebDriver session is left on the Grid');
   return { runs, sessions };
 }
 
