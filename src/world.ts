@@ -54,9 +54,9 @@ export interface ScreenshotResult {
  * running Appium session. Steps read them here.
  *
  * Extending: `class MyWorld extends GridFleetWorld { ... }` then `setWorldConstructor(MyWorld)` in your
- * support code. gridfleet-cucumber only installs `GridFleetWorld` itself when, at the time the first
- * scenario starts, no subclass has been set; a World that does not extend `GridFleetWorld` fails the
- * scenario with an explanation.
+ * support code. gridfleet-cucumber installs `GridFleetWorld` when it registers, unless a custom World was
+ * already set; a World set later wins. A World that does not extend `GridFleetWorld` fails every scenario
+ * that needs a device, with an explanation (`@no-device` scenarios still run).
  *
  * @typeParam P - the cucumber `worldParameters` type.
  */
