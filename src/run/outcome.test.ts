@@ -40,6 +40,15 @@ describe('isDeviceLevelError', () => {
   it('never treats assertion failures as device failures, even with device words in them', () => {
     assert.equal(isDeviceLevelError(new assert.AssertionError({ message: 'ECONNREFUSED in text' })), false);
   });
+  it('recognises a webdriverio error named after the W3C code', () => {
+    const e = new Error('WebDriverError: Unable to find session with ID: 1015822b');
+    e.name = 'invalid session id';
+    assert.equal(isDeviceLevelError(e), true);
+  });
+  it('does not treat a missing element as a device failure', () => {
+    const e = new Error('Can\'t call click on element with selector "~Login" because element wasn\'t found');
+    assert.equal(isDeviceLevelError(e), false);
+  });
   it('recognises webdriver errors by name', () => {
     const e = new Error('x');
     e.name = 'WebDriverError';

@@ -28,10 +28,14 @@ const DEVICE_ERROR_NAMES = new Set([
   'UnknownError',
   'TimeoutError',
   'AppiumDriverCreationError',
+  // W3C error codes, which webdriverio uses as error names.
+  'invalid session id',
+  'session not created',
+  'unknown error',
 ]);
 
 const DEVICE_ERROR_TEXT =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|socket hang up|UND_ERR|invalid session id|session (?:is either terminated|not created|deleted|timed out)|no such session|A session is either terminated|WebDriver (?:request|session)|Could not (?:create an Appium session|connect)|instrumentation process is not running|device (?:offline|not found|disconnected)/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|socket hang up|UND_ERR|invalid session id|Unable to find session|WebDriverError|session (?:is either terminated|not created|deleted|timed out)|no such session|A session is either terminated|WebDriver (?:request|session)|Could not (?:create an Appium session|connect)|instrumentation process is not running|device (?:offline|not found|disconnected)/i;
 
 /**
  * Whether an error is a device-level failure (WebDriver, session or connection error) that deserves a
@@ -43,7 +47,7 @@ export function isDeviceLevelError(error: unknown): boolean {
   const ctor = error instanceof Error ? error.constructor?.name : '';
   if (/Assertion/i.test(name) || /Assertion/i.test(ctor ?? '')) return false;
   if (DEVICE_ERROR_NAMES.has(name) || DEVICE_ERROR_NAMES.has(ctor ?? '')) return true;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return DEVICE_ERROR_TEXT.test(message);
 }
 

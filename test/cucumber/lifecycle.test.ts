@@ -227,6 +227,43 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
     assert.match(sessions[0]?.session_id ?? '', /^error-[0-9a-f-]{36}$/);
     assert.equal(sessions[0]?.status, 'error');
     assert.equal(sessions[0]?.test_name, 'No node matches');
+    const cooldowns = (await view.requests()).filter((r) => /\/release-with-cooldown$/.test(r));
+    assert.equal(cooldowns.length, 1, 'the device is released with a cooldown');
+  });
+
+  test('a device-level failure mid-scenario: session error, device released with a cooldown', async () => {
+    const result = await runSuite(
+      `Feature: Device trouble
+  Scenario: Session dies
+    When I look at the screen
+    And the device session dies
+  Scenario: Assertion fails
+    When I look at the screen
+    Then it fails
+`,
+      [],
+    );
+    assert.equal(result.exitCode, 1, explain(result));
+    const { sessions } = await assertNoLeaks(view);
+    assert.deepEqual(
+      sessionTable(sessions),
+      [
+        ['Assertion fails', 'failed'],
+        ['Session dies', 'error'],
+      ],
+      explain(result),
+    );
+    const requests = await view.requests();
+    assert.equal(
+      requests.filter((r) => /\/release-with-cooldown$/.test(r)).length,
+      1,
+      'cooldown only for the device failure',
+    );
+    assert.equal(
+      requests.filter((r) => /\/release$/.test(r)).length,
+      1,
+      'plain release after the assertion failure',
+    );
   });
 
   test('a @platform tag naming a platform without a lane fails that scenario clearly and claims nothing', async () => {

@@ -38,6 +38,12 @@ Then('it passes on the second attempt', function () {
   assert.ok(seen >= 1, 'first attempt fails on purpose');
 });
 
+When('the device session dies', async function () {
+  // Ends the session under the scenario, so the next command fails with a WebDriver session error.
+  await fetch(process.env.GRID_URL + '/session/' + this.driver.sessionId, { method: 'DELETE' });
+  await this.driver.takeScreenshot();
+});
+
 Then('nothing needs a device', function () {
   assert.equal(this.hasDevice, false);
 });
