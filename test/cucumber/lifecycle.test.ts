@@ -205,6 +205,11 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       ['Flaky screen', 'passed'],
     ]);
     assert.notEqual(sessions[0]?.session_id, sessions[1]?.session_id);
+    const attempts = sessions.map((s) => [s.status, s.requested_capabilities?.['gridfleet:attempt']]).sort();
+    assert.deepEqual(attempts, [
+      ['failed', 1],
+      ['passed', 2],
+    ]);
   });
 
   test('driver creation fails: a device-less error session, the device released, the scenario fails with the Grid error', async () => {
