@@ -11,7 +11,7 @@ import {
   supportCodeLibraryBuilder,
   World,
 } from '@cucumber/cucumber';
-import { existingCoordinator, hostedCoordinator, startCoordinatorServices } from './run/coordinator_host';
+import { beginRunCoordinator, existingCoordinator, startCoordinatorServices } from './run/coordinator_host';
 import { coordinatorLink } from './run/coordinator_link';
 import { laneForScenario } from './run/lane';
 import { isFailingStatus, sessionVerdict } from './run/outcome';
@@ -102,7 +102,8 @@ export function registerGridFleetHooks(): boolean {
       // COORDINATOR hooks run in the main thread (also in serial mode); the guard documents that.
       if (!isMainThread) return;
       startCoordinatorServices();
-      await hostedCoordinator().setup(this.parameters);
+      scenarioRuntime.reset();
+      await beginRunCoordinator().setup(this.parameters);
     },
   );
 

@@ -202,6 +202,11 @@ export class RunCoordinator {
     };
   }
 
+  /** True once {@link RunCoordinator.finish} has been called. */
+  get finished(): boolean {
+    return this.finishPromise !== undefined;
+  }
+
   /** Number of heartbeats still running (0 once the run is finished). */
   get runningHeartbeats(): number {
     return this.heartbeats.filter((h) => h.running).length;

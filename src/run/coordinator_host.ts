@@ -12,6 +12,28 @@ type HostedGlobal = typeof globalThis & { [COORDINATOR_KEY]?: HostedCoordinator 
 interface HostedCoordinator {
   coordinator: RunCoordinator;
   servicesStarted: boolean;
+  /** Receivers of the current coordinator's broadcasts (the worker channel, serial-mode listeners). */
+  listeners: Set<(message: CoordinatorMessage) => void>;
+}
+
+function hosted(): HostedCoordinator {
+  const g = globalThis as HostedGlobal;
+  if (!g[COORDINATOR_KEY]) {
+    const host: HostedCoordinator = {
+      coordinator: new RunCoordinator(),
+      servicesStarted: false,
+      listeners: new Set(),
+    };
+    forward(host);
+    g[COORDINATOR_KEY] = host;
+  }
+  return g[COORDINATOR_KEY];
+}
+
+function forward(host: HostedCoordinator): void {
+  host.coordinator.subscribe((message) => {
+    for (const listener of host.listeners) listener(message);
+  });
 }
 
 /**
@@ -19,9 +41,25 @@ interface HostedCoordinator {
  * module in the thread (CJS + ESM, `src` + `dist`, the plugin) shares one instance.
  */
 export function hostedCoordinator(): RunCoordinator {
-  const g = globalThis as HostedGlobal;
-  g[COORDINATOR_KEY] ??= { coordinator: new RunCoordinator(), servicesStarted: false };
-  return g[COORDINATOR_KEY].coordinator;
+  return hosted().coordinator;
+}
+
+/**
+ * The coordinator for a cucumber run that is starting: a fresh one when the previous run of this process
+ * (programmatic API, several `runCucumber` calls) already finished.
+ */
+export function beginRunCoordinator(): RunCoordinator {
+  const host = hosted();
+  if (host.coordinator.finished) {
+    host.coordinator = new RunCoordinator();
+    forward(host);
+  }
+  return host.coordinator;
+}
+
+/** Receives the broadcasts of whichever coordinator is current (used by the serial-mode link). */
+export function onCoordinatorMessage(listener: (message: CoordinatorMessage) => void): void {
+  hosted().listeners.add(listener);
 }
 
 /** The coordinator if one was created in this thread (for cleanup paths that must not create one). */
@@ -33,27 +71,29 @@ export function existingCoordinator(): RunCoordinator | undefined {
  * Starts the main-thread services of the coordinator, once: the BroadcastChannel that answers worker
  * threads, SIGINT/SIGTERM handlers, a `beforeExit` fallback and a synchronous `exit` fallback. They exist
  * because cucumber runs no `AfterAll` after a worker crash or a signal; all end in `finish()` (at most once)
- * or, when the process exits before it could start, in a synchronous cleanup.
+ * or, when the process exits before it could start, in a synchronous cleanup. Handlers act on whichever
+ * coordinator is current.
  */
 export function startCoordinatorServices(): void {
-  const coordinator = hostedCoordinator();
-  const hosted = (globalThis as HostedGlobal)[COORDINATOR_KEY] as HostedCoordinator;
-  if (hosted.servicesStarted) return;
-  hosted.servicesStarted = true;
+  const host = hosted();
+  if (host.servicesStarted) return;
+  host.servicesStarted = true;
 
   const channel = new BroadcastChannel(channelName());
   channel.onmessage = (event: unknown) => {
     const data = (event as { data?: WorkerEnvelope }).data;
     if (data?.type !== 'gridfleet:request') return;
-    void coordinator.handle(data.request).then(
-      (reply) => channel.postMessage({ type: 'gridfleet:reply', requestId: data.requestId, ...reply }),
-      (error: unknown) =>
-        channel.postMessage({ type: 'gridfleet:reply', requestId: data.requestId, error: String(error) }),
-    );
+    void hostedCoordinator()
+      .handle(data.request)
+      .then(
+        (reply) => channel.postMessage({ type: 'gridfleet:reply', requestId: data.requestId, ...reply }),
+        (error: unknown) =>
+          channel.postMessage({ type: 'gridfleet:reply', requestId: data.requestId, error: String(error) }),
+      );
   };
   // Never keep the process alive just for the channel.
   channel.unref();
-  coordinator.subscribe((message: CoordinatorMessage) => channel.postMessage(message));
+  host.listeners.add((message: CoordinatorMessage) => channel.postMessage(message));
 
   let signalled = false;
   const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void => {
@@ -64,17 +104,19 @@ export function startCoordinatorServices(): void {
       `\ngridfleet: ${signal} received; ending sessions, releasing devices, ending runs\n`,
     );
     setTimeout(() => process.exit(code), SIGNAL_CLEANUP_LIMIT_MS).unref();
-    void coordinator.finish('signal').finally(() => process.exit(code));
+    void hostedCoordinator()
+      .finish('signal')
+      .finally(() => process.exit(code));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.once('exit', () => {
     // Last resort when the process ends without finish() (process.exit in a serial step, `--exit`).
-    const plan = coordinator.exitCleanupPlan();
+    const plan = hostedCoordinator().exitCleanupPlan();
     if (plan) runExitCleanupSync(plan);
   });
   process.once('beforeExit', () => {
     // Reached without AfterAll when a worker thread crashed; a no-op after a normal finish.
-    void coordinator.finish('crash');
+    void hostedCoordinator().finish('crash');
   });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 import type { CoordinatorReply } from './coordinator';
-import { hostedCoordinator } from './coordinator_host';
+import { hostedCoordinator, onCoordinatorMessage } from './coordinator_host';
 import { type CoordinatorMessage, channelName, type WorkerEnvelope, type WorkerRequest } from './protocol';
 
 const REPLY_TIMEOUT_MS = 60_000;
@@ -19,7 +19,7 @@ class DirectLink implements CoordinatorLink {
     return hostedCoordinator().handle(request);
   }
   onMessage(listener: (message: CoordinatorMessage) => void): void {
-    hostedCoordinator().subscribe(listener);
+    onCoordinatorMessage(listener);
   }
 }
 

@@ -41,6 +41,20 @@ class ScenarioRuntime {
   private shuttingDown: string | undefined;
   private listening = false;
 
+  /** Forgets everything cached for a previous cucumber run of this process (a new run is starting). */
+  reset(): void {
+    this.cachedConfig = undefined;
+    this.cachedClient = undefined;
+    this.statePromise = undefined;
+    this.state = undefined;
+    this.catalogPromise = undefined;
+    this.allocator = undefined;
+    for (const key of Object.keys(this.endedRuns)) delete this.endedRuns[key];
+    this.aborts.clear();
+    this.attempts.clear();
+    this.shuttingDown = undefined;
+  }
+
   /** Worker id for claims: `worker-<CUCUMBER_WORKER_ID>` or `main`. */
   workerId(): string {
     const id = process.env.CUCUMBER_WORKER_ID;
