@@ -10,6 +10,16 @@
 /** The package version. */
 export const VERSION = '0.1.0';
 
+// Cucumber integration: World, hooks, configuration and the device-allocation seam.
+export {
+  type AcquireRequest,
+  ClaimAllocator,
+  type ClaimAllocatorOptions,
+  type DeviceAllocator,
+  type DeviceLease,
+  type LeaseOutcome,
+  type SessionOutcomeStatus,
+} from './allocation';
 // Appium helpers (the capability-key augmentation ships with these exports).
 export {
   type AllocatedDevice,
@@ -99,3 +109,23 @@ export {
   systemClock,
   UnknownIncludeError,
 } from './client';
+export {
+  CONFIG_ENV,
+  CONFIG_KEYS,
+  type ConfigIssue,
+  defaultRunName,
+  type GridFleetConfig,
+  GridFleetConfigError,
+  type LaneRequirement,
+  loadGridFleetConfig,
+  type OnFailurePolicy,
+} from './config';
+export { HOOK_NAMES, HOOK_TIMEOUTS, registerGridFleetHooks } from './hooks';
+export { isDeviceLevelError, sessionVerdict } from './run/outcome';
+export {
+  type ClaimDeviceOptions,
+  GridFleetWorld,
+  type GridFleetWorldParameters,
+  type ScenarioInfo,
+  type ScreenshotResult,
+} from './world';
