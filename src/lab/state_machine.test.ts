@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { RunningLab } from './server';
 import { startLab } from './server';
-import { call, tinyLab } from './test_support/http';
+import { call, labApi, tinyLab } from './test_support/http';
 
 const PACK = 'appium-uiautomator2';
 let lab: RunningLab;
-const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-  call(lab.apiUrl, method, path, body, headers);
-
-async function reserve(requirements: unknown[], query = '') {
-  const r = await api('POST', `/runs${query}`, { name: 'run', requirements });
-  assert.equal(r.status, 201, r.text);
-  return r.body;
-}
+const { api, reserve } = labApi(() => lab);
 
 describe('lab state machine (claim-era)', () => {
   before(async () => {

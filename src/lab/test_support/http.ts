@@ -1,6 +1,8 @@
 /** Test helpers: a tiny lab definition and a JSON HTTP caller for the lab's own tests. */
+import assert from 'node:assert/strict';
 import type { ResolvedLab } from '../lab_file';
 import { parseLabFile } from '../lab_file';
+import type { RunningLab } from '../server';
 
 /** A decoded response. */
 export interface CallResult {
@@ -33,6 +35,21 @@ export async function call(
     parsed = undefined;
   }
   return { status: res.status, headers: res.headers, text, body: parsed };
+}
+
+/**
+ * The lab's API for a test file: `api(method, path, body?, headers?)` against `/api` and `reserve()`,
+ * which creates a run and asserts the 201. `getLab` is read at call time (the lab starts in `before`).
+ */
+export function labApi(getLab: () => RunningLab) {
+  const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    call(getLab().apiUrl, method, path, body, headers);
+  const reserve = async (requirements: unknown[], query = '') => {
+    const r = await api('POST', `/runs${query}`, { name: 'run', requirements });
+    assert.equal(r.status, 201, r.text);
+    return r.body;
+  };
+  return { api, reserve };
 }
 
 /** Three devices like the recorded transcript's seed: two android_mobile, one firetv_real. */
