@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startStack } from '../src/stack';
+import { bareLoop, recipeRun } from './baselines';
+import { BENCH_DEVICES, benchLab } from './bench_lab';
+import { type CucumberTimings, runCucumber } from './cucumber_run';
+import { machineInfo } from './machine';
+import { formatTable } from './report';
+import { idleGaps, readRequestLog, resetLab, roundTrips } from './request_log';
+import { ratio, summarize } from './stats';
+
+/** Sizes of one bench run. */
+const PROFILES = {
+  quick: { bare: 10, scenarios: 8, contention: 12, startupRuns: 2 },
+  default: { bare: 20, scenarios: 20, contention: 24, startupRuns: 3 },
+  full: { bare: 50, scenarios: 50, contention: 60, startupRuns: 5 },
+} as const;
+
+function profileFromArgs(argv: readonly string[]): keyof typeof PROFILES {
+  const unknown = argv.filter((a) => !['--quick', '--full'].includes(a));
+  if (unknown.length > 0) {
+    throw new Error(`bench: unknown option(s) ${unknown.join(' ')}; use --quick, --full or nothing.`);
+  }
+  if (argv.includes('--quick') && argv.includes('--full'))
+    throw new Error('bench: pick one of --quick and --full.');
+  return argv.includes('--quick') ? 'quick' : argv.includes('--full') ? 'full' : 'default';
+}
+
+function mustPass(label: string, run: CucumberTimings): CucumberTimings {
+  if (run.exitCode !== 0)
+    throw new Error(`bench: cucumber run "${label}" failed (exit ${run.exitCode}):\n${run.stderr}`);
+  return run;
+}
+
+async function main(): Promise<void> {
+  const profileName = profileFromArgs(process.argv.slice(2));
+  const size = PROFILES[profileName];
+  const log = (line: string): void => {
+    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  };
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'gridfleet-bench-stack-'));
+  log(`profile ${profileName}; starting the stack (lab + Grid + Appium) with ${BENCH_DEVICES} bench devices`);
+  const stack = await startStack({
+    lab: benchLab(),
+    labInProcess: true,
+    stateDir,
+    ports: { lab: 0, grid: 0, appium: 0 },
+  });
+  try {
+    const env = { ...stack.env, GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '30' };
+    log('baseline: bare webdriverio create/quit loop');
+    const bare = await bareLoop(stack, size.bare);
+
+    log('baseline: testkit recipe, 1 worker / 1 device');
+    await resetLab(stack.labUrl);
+    const recipe = await recipeRun(stack, { workers: 1, devices: 1, scenarios: size.scenarios });
+    const recipeTrips = roundTrips(await readRequestLog(stack.labUrl), size.scenarios);
+
+    const scaling: Record<string, CucumberTimings> = {};
+    let oursTrips: ReturnType<typeof roundTrips> | undefined;
+    for (const workers of [1, 2, 4]) {
+      log(`gridfleet-cucumber: ${workers} worker(s) / ${workers} device(s), ${size.scenarios} scenarios`);
+      await resetLab(stack.labUrl);
+      scaling[workers] = mustPass(
+        `${workers}w`,
+        await runCucumber({ env, scenarios: size.scenarios, devices: workers, parallel: workers }),
+      );
+      if (workers === 1) oursTrips = roundTrips(await readRequestLog(stack.labUrl), size.scenarios);
+    }
+
+    log(`gridfleet-cucumber under contention: 4 workers / 2 devices, ${size.contention} scenarios`);
+    await resetLab(stack.labUrl);
+    const contended = mustPass(
+      'contention',
+      await runCucumber({ env, scenarios: size.contention, devices: 2, parallel: 4 }),
+    );
+    const oursGaps = idleGaps(await readRequestLog(stack.labUrl));
+
+    log(`baseline: testkit recipe under contention: 4 workers / 2 devices, ${size.contention} scenarios`);
+    await resetLab(stack.labUrl);
+    await recipeRun(stack, { workers: 4, devices: 2, scenarios: size.contention });
+    const recipeGaps = idleGaps(await readRequestLog(stack.labUrl));
+
+    log(
+      `start-up: ${size.startupRuns} one-scenario serial runs with gridfleet-cucumber, and as many without`,
+    );
+    const startupOurs: CucumberTimings[] = [];
+    const startupPlain: CucumberTimings[] = [];
+    for (let i = 0; i < size.startupRuns; i += 1) {
+      await resetLab(stack.labUrl);
+      startupOurs.push(
+        mustPass('startup', await runCucumber({ env, scenarios: 1, devices: 1, parallel: 1 })),
+      );
+      startupPlain.push(
+        mustPass(
+          'plain',
+          await runCucumber({ env, scenarios: 1, devices: 1, parallel: 1, gridfleet: false }),
+        ),
+      );
+    }
+
+    const one = scaling[1] as CucumberTimings;
+    const bareS = summarize(bare);
+    const oursS = summarize(one.testCaseMs);
+    const recipeS = summarize(recipe.times);
+    const throughput = (run: CucumberTimings): number =>
+      Math.round((run.scenarios / (run.scenariosWallMs / 1000)) * 100) / 100;
+    const results = {
+      generatedAt: new Date().toISOString(),
+      profile: profileName,
+      sizes: size,
+      machine: machineInfo(),
+      roundTrips: { ours: oursTrips, recipe: recipeTrips },
+      scenarioWallMs: {
+        bareWebdriverio: bareS,
+        ours: oursS,
+        recipe: recipeS,
+        oursOverBareMedianMs:
+          oursS.median !== null && bareS.median !== null
+            ? Math.round((oursS.median - bareS.median) * 100) / 100
+            : null,
+        recipeOverBareMedianMs:
+          recipeS.median !== null && bareS.median !== null
+            ? Math.round((recipeS.median - bareS.median) * 100) / 100
+            : null,
+        oursToBare: ratio(oursS.median, bareS.median),
+        oursToRecipe: ratio(oursS.median, recipeS.median),
+      },
+      idleGapMs: {
+        ours: { ...summarize(oursGaps.gapsMs), failedClaims: oursGaps.failedClaims },
+        recipe: { ...summarize(recipeGaps.gapsMs), failedClaims: recipeGaps.failedClaims },
+      },
+      startup: {
+        launchToFirstStepMs: summarize(startupOurs.map((r) => r.launchToFirstStepMs)),
+        plainCucumberLaunchToFirstStepMs: summarize(startupPlain.map((r) => r.launchToFirstStepMs)),
+        requireRegisterMs: summarize(startupOurs.map((r) => r.registerRequireMs[0] ?? Number.NaN)),
+      },
+      scaling: {
+        scenariosPerSec: {
+          w1: throughput(one),
+          w2: throughput(scaling[2] as CucumberTimings),
+          w4: throughput(scaling[4] as CucumberTimings),
+        },
+        speedup2: ratio(throughput(scaling[2] as CucumberTimings), throughput(one)),
+        speedup4: ratio(throughput(scaling[4] as CucumberTimings), throughput(one)),
+        recipe1wPerSec: Math.round((size.scenarios / (recipe.wallMs / 1000)) * 100) / 100,
+      },
+      contention: { scenariosWallMs: Math.round(contended.scenariosWallMs) },
+    };
+    const file = path.join(__dirname, 'results.json');
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`${formatTable(results)}\nwritten: ${path.relative(process.cwd(), file)}\n`);
+  } finally {
+    await stack.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
