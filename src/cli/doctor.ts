@@ -59,7 +59,7 @@ export async function runDoctor(checks: DoctorCheck[], options: RunDoctorOptions
         id: check.id,
         title: check.title,
         status: 'skipped',
-        summary: `skipped: needs ${blocked.join(', ')}`,
+        summary: `needs ${blocked.join(', ')}`,
         attempts: 0,
       };
       entries.push(entry);
