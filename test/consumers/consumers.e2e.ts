@@ -1,0 +1,81 @@
+/**
+ * Consumer projects (`npm run test:consumers`): builds and packs this package once, installs the
+ * tarball the way a user does, then for each project under `test/consumers/<name>/` type-checks it (if
+ * TypeScript) and runs its own cucumber-js with `--parallel 2` against one local stack (lab + Grid +
+ * Appium fake driver). Checks, through the manager API only: exit 0, the scenario's session passed, no
+ * device left claimed. Not a `*.test.ts` file on purpose: it takes about a minute and is not part of
+ * `npm test`.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import {
+  buildPackage,
+  CONSUMER_PROJECTS,
+  copyConsumer,
+  installTarball,
+  type ProcessResult,
+  packPackage,
+  runConsumerCucumber,
+  typeCheckConsumer,
+} from '../../scripts/consumers';
+import { ManagerView } from '../cucumber/support/manager_view';
+import { assertNoLeaks, sessionTable } from '../cucumber/support/no_leaks';
+import { withStack } from '../support';
+
+const fixture = withStack();
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridfleet-consumers-'));
+let modules: string;
+let view: ManagerView;
+
+function explain(what: string, result: ProcessResult): string {
+  return `${what}: exit ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
+describe('consumer projects install the packed tarball and run a device scenario', {
+  timeout: 900_000,
+}, () => {
+  before(
+    async () => {
+      await buildPackage();
+      const packed = await packPackage(workDir);
+      modules = await installTarball(workDir, path.join(workDir, packed.filename));
+      view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl, fixture.stack.gridUrl);
+    },
+    { timeout: 300_000 },
+  );
+  beforeEach(async () => {
+    await view.reset();
+  });
+  after(() => {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  test('the installed package is the tarball, not a link to this checkout', () => {
+    const installed = path.join(modules, 'gridfleet-cucumber');
+    assert.equal(fs.lstatSync(installed).isSymbolicLink(), false);
+    assert.ok(fs.existsSync(path.join(installed, 'dist', 'register.js')));
+    assert.equal(fs.existsSync(path.join(installed, 'test')), false);
+  });
+
+  for (const project of CONSUMER_PROJECTS) {
+    test(`${project.name}: ${project.typescript ? 'type-checks, ' : ''}passes with --parallel 2`, async () => {
+      const dir = copyConsumer(project.name, workDir, modules);
+      if (project.typescript) {
+        const checked = await typeCheckConsumer(dir);
+        assert.equal(checked.exitCode, 0, explain(`tsc --noEmit in ${project.name}`, checked));
+      }
+      const result = await runConsumerCucumber(dir, fixture.stack.env);
+      assert.equal(result.exitCode, 0, explain(`cucumber-js in ${project.name}`, result));
+      const { runs, sessions } = await assertNoLeaks(view);
+      assert.deepEqual(sessionTable(sessions), [[project.scenario, 'passed']]);
+      assert.deepEqual(
+        runs.map((r) => r.state),
+        ['completed'],
+        'one run, completed',
+      );
+    });
+  }
+});

@@ -1,0 +1,1 @@
+import 'gridfleet-cucumber/register';
