@@ -1,0 +1,190 @@
+/**
+ * The CI recipe end to end on the local stack (lab + Selenium Grid + Appium fake driver): `doctor` all
+ * green and with a platform the Grid has no slot for, then `run create`, two real `cucumber-js --shard i/2`
+ * processes joining the run through GRIDFLEET_RUN_ID, `run heartbeat`, `run finish`, checked through the
+ * manager API.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { DEMO_LAB_PATH, loadLabFile } from '../../src/lab';
+import { FixtureSuite } from '../cucumber/support/cucumber_fixture';
+import { ANDROID_LANE, FIXTURE_STEPS } from '../cucumber/support/fixture_steps';
+import { ManagerView } from '../cucumber/support/manager_view';
+import { assertNoLeaks, sessionTable } from '../cucumber/support/no_leaks';
+import { withStack } from '../support';
+import { doctorJson, explain, runCliProcess } from './support/cli_process';
+
+// Devices of one platform only: the catalog still lists android_tv, the Grid has no slot for it.
+const demo = loadLabFile(DEMO_LAB_PATH);
+const fixture = withStack({
+  lab: { ...demo, devices: demo.devices.filter((d) => d.platform_id === 'android_mobile') },
+});
+
+const FEATURE = `Feature: Sharded screens
+  Scenario: Screen A renders
+    When I look at the screen
+  Scenario: Screen B renders
+    When I look at the screen
+  Scenario: Screen C renders
+    When I look at the screen
+  Scenario: Screen D renders
+    When I look at the screen
+`;
+
+const CUCUMBER_MJS = `export default {};
+export const lab = {
+  worldParameters: {
+    gridfleet: process.env.GRIDFLEET_RUN_ID
+      ? {}
+      : { requirements: [{ platform_id: 'android_mobile', allocation: 'all_available', min_count: 1 }] },
+  },
+};
+`;
+
+describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000 }, () => {
+  let view: ManagerView;
+  let suite: FixtureSuite;
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runCliProcess(args, { cwd: suite.dir, env: { ...fixture.stack.env, ...env } });
+
+  before(async () => {
+    view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl, fixture.stack.gridUrl);
+    suite = await FixtureSuite.create({
+      'features/sharded.feature': FEATURE,
+      'support/steps.js': FIXTURE_STEPS,
+      'cucumber.mjs': CUCUMBER_MJS,
+    });
+  });
+  beforeEach(async () => {
+    await view.reset();
+  });
+  after(async () => {
+    await suite?.remove();
+  });
+
+  test('doctor: everything ready exits 0', async () => {
+    const result = await cli(['doctor', '-p', 'lab', '--timeout', '30']);
+    assert.equal(result.code, 0, explain(result));
+    assert.match(
+      result.stdout,
+      /\[ ok \] Grid has a slot for each requested platform: android_mobile: 3 slot\(s\)/,
+    );
+    assert.match(result.stdout, /^ready: all 7 checks passed$/m);
+  });
+
+  test('doctor: a platform in the catalog but without a Grid slot fails and names it', async () => {
+    const result = await cli(['doctor', '--json', '--timeout', '0', '--platform', 'android_tv']);
+    assert.equal(result.code, 1, explain(result));
+    const { report, status } = doctorJson(result);
+    assert.equal(status.catalog, 'ok');
+    assert.equal(status.grid, 'ok');
+    assert.equal(status['grid-slots'], 'fail');
+    const check = report.checks.find((c) => c.id === 'grid-slots');
+    assert.match(
+      check?.summary ?? '',
+      /no Grid slot with appium:platform = android_tv \(slots: android_mobile \(3\)\)/,
+    );
+    assert.match(check?.fix ?? '', /Bring a device of that platform online/);
+  });
+
+  test('one run shared by two shards: created, joined by both, finished once, nothing left claimed', async () => {
+    const envFile = path.join(suite.dir, 'github_env');
+    const created = await cli(['run', 'create', '-p', 'lab', '--output-env', envFile], {
+      GRIDFLEET_RUN_NAME: 'nightly #42',
+    });
+    assert.equal(created.code, 0, explain(created));
+    const runId = /^GRIDFLEET_RUN_ID=([0-9a-f-]{36})$/m.exec(await readFile(envFile, 'utf8'))?.[1];
+    assert.ok(runId, `no GRIDFLEET_RUN_ID line in ${envFile}`);
+    assert.equal(created.stdout, `export GRIDFLEET_RUN_ID=${runId}\n`);
+    assert.equal((await view.run(runId)).state, 'active');
+
+    const shards = await Promise.all(
+      ['1/2', '2/2'].map((shard) =>
+        suite.run(['-p', 'lab', '--shard', shard], {
+          env: { ...fixture.stack.env, GRIDFLEET_RUN_ID: runId },
+        }),
+      ),
+    );
+    for (const shard of shards) {
+      assert.equal(shard.exitCode, 0, `${shard.stdout}\n${shard.stderr}`);
+      assert.match(
+        shard.stderr,
+        new RegExp(`run ${runId} "nightly #42" active \\(joined; left for its owner\\)`),
+      );
+    }
+    assert.equal((await view.run(runId)).state, 'active', 'no shard ends the shared run');
+
+    const beat = await cli(['run', 'heartbeat', runId]);
+    assert.equal(beat.code, 0, explain(beat));
+    assert.match(beat.stdout, new RegExp(`run ${runId} active, last heartbeat `));
+
+    const finished = await cli(['run', 'finish'], { GRIDFLEET_RUN_ID: runId });
+    assert.equal(finished.code, 0, explain(finished));
+    assert.match(
+      finished.stdout,
+      new RegExp(
+        `^gridfleet: run ${runId} "nightly #42" completed \\| devices 3 \\| sessions passed 4, failed 0, error 0 \\| devices still claimed 0$`,
+        'm',
+      ),
+    );
+
+    const { runs, sessions } = await assertNoLeaks(view);
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.state]),
+      [[runId, 'completed']],
+    );
+    assert.deepEqual(sessionTable(sessions), [
+      ['Screen A renders', 'passed'],
+      ['Screen B renders', 'passed'],
+      ['Screen C renders', 'passed'],
+      ['Screen D renders', 'passed'],
+    ]);
+    assert.ok(sessions.every((s) => s.run_id === runId));
+  });
+
+  test('run finish --status failed cancels (default onFailure); a second finish leaves it; heartbeat then exits 1', async () => {
+    const created = await cli(['run', 'create'], ANDROID_LANE);
+    assert.equal(created.code, 0, explain(created));
+    const runId = /export GRIDFLEET_RUN_ID=(\S+)/.exec(created.stdout)?.[1] ?? '';
+    const failed = await cli(['run', 'finish', runId, '--status', 'failed']);
+    assert.equal(failed.code, 0, explain(failed));
+    assert.match(failed.stdout, new RegExp(`run ${runId} ".*" cancelled .*devices still claimed 0`));
+    assert.equal((await view.run(runId)).state, 'cancelled');
+
+    const again = await cli(['run', 'finish', runId]);
+    assert.equal(again.code, 0, explain(again));
+    assert.match(again.stderr, /was already cancelled; left as it is/);
+
+    const beat = await cli(['run', 'heartbeat', runId]);
+    assert.equal(beat.code, 1, explain(beat));
+
+    const completeOnFailure = await cli(['run', 'create'], ANDROID_LANE);
+    const second = /export GRIDFLEET_RUN_ID=(\S+)/.exec(completeOnFailure.stdout)?.[1] ?? '';
+    const finished = await cli(['run', 'finish', second, '--status', 'failed'], {
+      GRIDFLEET_ON_FAILURE: 'complete',
+    });
+    assert.equal(finished.code, 0, explain(finished));
+    assert.equal((await view.run(second)).state, 'completed');
+  });
+
+  test('run create refuses when GRIDFLEET_RUN_ID is already set; run finish needs an id', async () => {
+    const create = await cli(['run', 'create'], {
+      ...ANDROID_LANE,
+      GRIDFLEET_RUN_ID: '7d0c6c2e-3f1a-4c8e-9a2b-5e4f1d2c3b4a',
+    });
+    assert.equal(create.code, 1, explain(create));
+    assert.match(
+      create.stderr,
+      /GRIDFLEET_RUN_ID is already set .* Unset it in the step that creates the run/,
+    );
+    const finish = await cli(['run', 'finish']);
+    assert.equal(finish.code, 2, explain(finish));
+    assert.match(
+      finish.stderr,
+      /run finish needs the run id: pass it \(run finish <id>\) or set GRIDFLEET_RUN_ID/,
+    );
+    assert.deepEqual(await view.runs(), [], 'nothing was reserved');
+  });
+});
