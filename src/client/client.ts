@@ -23,6 +23,7 @@ import {
   runReadSchema,
 } from './schemas/run';
 import { SessionApi } from './session_api';
+import { retryTransientOnce } from './transient_retry';
 
 /** Arguments of {@link GridFleetClient.reserveDevices}. */
 export interface ReserveDevicesRequest {
@@ -103,13 +104,35 @@ export class GridFleetClient extends SessionApi {
   }
 
   async #lifecycle(runId: string, action: 'ready' | 'active' | 'complete' | 'cancel'): Promise<RunRead> {
-    return this.http.request({
-      method: 'POST',
-      path: `/runs/${pathSegment(runId, 'runId')}/${action}`,
-      endpoint: `POST /runs/{run_id}/${action}`,
-      runId,
-      schema: runReadSchema,
-    });
+    const send = () =>
+      this.http.request({
+        method: 'POST',
+        path: `/runs/${pathSegment(runId, 'runId')}/${action}`,
+        endpoint: `POST /runs/{run_id}/${action}`,
+        runId,
+        schema: runReadSchema,
+      });
+    let first = true;
+    // Lifecycle calls are idempotent, so a transient failure gets one retry. When the lost first attempt
+    // did end the run, the retry answers 409 (terminal state): the run is then read back, not reported
+    // as a failure.
+    return retryTransientOnce(
+      `POST /runs/${runId}/${action}`,
+      async () => {
+        const retry = !first;
+        first = false;
+        try {
+          return await send();
+        } catch (error) {
+          if (retry && (action === 'complete' || action === 'cancel') && isTerminalConflict(error)) {
+            const run = await this.getRun(runId);
+            if (['completed', 'cancelled', 'expired', 'failed'].includes(run.state)) return run;
+          }
+          throw error;
+        }
+      },
+      { clock: this.clock, logger: this.logger },
+    );
   }
 
   /** `POST /runs/{id}/ready` (claim era: → `ready`; later era: → `active`). */
@@ -286,4 +309,10 @@ export class GridFleetClient extends SessionApi {
   ): RunHeartbeat {
     return new RunHeartbeat(this, runId, { logger: this.logger, ...options, intervalSec }).start();
   }
+}
+
+function isTerminalConflict(error: unknown): boolean {
+  return (
+    error instanceof GridFleetApiError && error.status === 409 && /terminal state/.test(error.serverMessage)
+  );
 }

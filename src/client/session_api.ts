@@ -10,6 +10,7 @@ import {
   type SessionRegistration,
   sessionRegistrationToWire,
 } from './session_fields';
+import { retryTransientOnce } from './transient_retry';
 
 const SESSION_STATUSES: readonly SessionStatus[] = ['running', 'passed', 'failed', 'error'];
 
@@ -60,12 +61,19 @@ export class SessionApi extends DeviceApi {
     const done = await this.maybeSuppress(
       `notify session ${sessionId} finished`,
       async () => {
-        await this.http.request({
-          method: 'POST',
-          path: `/sessions/${pathSegment(sessionId, 'sessionId')}/finished`,
-          endpoint: 'POST /sessions/{session_id}/finished',
-          timeoutMs: SESSION_TIMEOUT_MS,
-        });
+        // Idempotent (a second call is a no-op 204): one retry on a transient failure.
+        await retryTransientOnce(
+          `notify session ${sessionId} finished`,
+          () =>
+            this.http.request({
+              method: 'POST',
+              path: `/sessions/${pathSegment(sessionId, 'sessionId')}/finished`,
+              endpoint: 'POST /sessions/{session_id}/finished',
+              timeoutMs: SESSION_TIMEOUT_MS,
+            }),
+          // maybeSuppress logs the failure when the retry fails too.
+          { clock: this.clock },
+        );
         return true;
       },
       options.suppressErrors ?? true,
@@ -86,15 +94,23 @@ export class SessionApi extends DeviceApi {
     }
     return this.maybeSuppress(
       `update session ${sessionId} status to ${status}`,
+      // Setting the same status twice is harmless; a lost update would leave the session `running`
+      // (device busy) or let Grid sync end it as `passed` whatever the scenario's result.
       () =>
-        this.http.request({
-          method: 'PATCH',
-          path: `/sessions/${pathSegment(sessionId, 'sessionId')}/status`,
-          endpoint: 'PATCH /sessions/{session_id}/status',
-          body: { status },
-          timeoutMs: SESSION_TIMEOUT_MS,
-          schema: sessionSchema,
-        }),
+        retryTransientOnce(
+          `update session ${sessionId} status to ${status}`,
+          () =>
+            this.http.request({
+              method: 'PATCH',
+              path: `/sessions/${pathSegment(sessionId, 'sessionId')}/status`,
+              endpoint: 'PATCH /sessions/{session_id}/status',
+              body: { status },
+              timeoutMs: SESSION_TIMEOUT_MS,
+              schema: sessionSchema,
+            }),
+          // maybeSuppress logs the failure when the retry fails too.
+          { clock: this.clock },
+        ),
       options.suppressErrors ?? true,
     );
   }
