@@ -20,6 +20,12 @@ export interface CoordinatorReply {
   error?: string;
 }
 
+/**
+ * How long a release with no registered waiter still wakes the next claim that starts waiting: covers a
+ * waiter whose no-claimable answer crossed the release (its registration arrives just after it).
+ */
+export const RELEASE_WAKE_WINDOW_MS = 1_000;
+
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -42,6 +48,10 @@ export class RunCoordinator {
   private finishPromise: Promise<void> | undefined;
   private readonly listeners = new Set<(message: CoordinatorMessage) => void>();
   private closing = false;
+  /** Claims sleeping after a no-claimable answer, per run, oldest first. */
+  private readonly waiters = new Map<string, string[]>();
+  /** Per run: when a device was last released while no claim was waiting. */
+  private readonly unmatchedRelease = new Map<string, number>();
 
   /** Subscribes to broadcasts (run ended, shutdown). Returns an unsubscribe function. */
   subscribe(listener: (message: CoordinatorMessage) => void): () => void {
@@ -175,6 +185,10 @@ export class RunCoordinator {
         return {};
       case 'lease-closed':
         this.leases.delete(`${request.runId}/${request.deviceId}`);
+        this.wakeOneWaiter(request.runId);
+        return {};
+      case 'claim-wait':
+        this.claimWait(request.runId, request.waiterId, request.waiting);
         return {};
       case 'outcome':
         if (!request.outcome.willBeRetried) {
@@ -183,6 +197,39 @@ export class RunCoordinator {
         }
         return {};
     }
+  }
+
+  /**
+   * A device of the run was released: wake the oldest waiting claim (one per release, so waiters do not
+   * stampede the manager). With nobody waiting, remember the release briefly for a waiter in flight.
+   */
+  private wakeOneWaiter(runId: string): void {
+    const queue = this.waiters.get(runId);
+    const waiterId = queue?.shift();
+    if (waiterId === undefined) {
+      this.unmatchedRelease.set(runId, Date.now());
+      return;
+    }
+    this.broadcast({ type: 'gridfleet:wake', runId, waiterId });
+  }
+
+  private claimWait(runId: string, waiterId: string, waiting: boolean): void {
+    const queue = this.waiters.get(runId) ?? [];
+    if (!waiting) {
+      this.waiters.set(
+        runId,
+        queue.filter((id) => id !== waiterId),
+      );
+      return;
+    }
+    const releasedAt = this.unmatchedRelease.get(runId);
+    if (releasedAt !== undefined && Date.now() - releasedAt <= RELEASE_WAKE_WINDOW_MS) {
+      this.unmatchedRelease.delete(runId);
+      this.broadcast({ type: 'gridfleet:wake', runId, waiterId });
+      return;
+    }
+    queue.push(waiterId);
+    this.waiters.set(runId, queue);
   }
 
   /**

@@ -10,7 +10,7 @@ const REPLY_TIMEOUT_MS = 60_000;
 export interface CoordinatorLink {
   /** Sends a request and waits for the coordinator's answer. */
   request(request: WorkerRequest): Promise<CoordinatorReply>;
-  /** Receives coordinator broadcasts (run ended, shutdown). */
+  /** Receives coordinator broadcasts (run ended, shutdown, claim wake-ups). */
   onMessage(listener: (message: CoordinatorMessage) => void): void;
 }
 
@@ -38,7 +38,11 @@ class ChannelLink implements CoordinatorLink {
           this.pending.delete(data.requestId);
           resolve({ state: data.state, error: data.error });
         }
-      } else if (data.type === 'gridfleet:run-ended' || data.type === 'gridfleet:shutdown') {
+      } else if (
+        data.type === 'gridfleet:run-ended' ||
+        data.type === 'gridfleet:shutdown' ||
+        data.type === 'gridfleet:wake'
+      ) {
         for (const listener of this.listeners) listener(data);
       }
     };

@@ -37,7 +37,12 @@ export type WorkerRequest =
   | { kind: 'state' }
   | { kind: 'lease-open'; lease: TrackedLease }
   | { kind: 'lease-closed'; runId: string; deviceId: string }
-  | { kind: 'outcome'; outcome: AttemptOutcome };
+  | { kind: 'outcome'; outcome: AttemptOutcome }
+  /**
+   * A claim of this thread starts (`waiting: true`) or stops (`waiting: false`) sleeping after a
+   * no-claimable answer, so the coordinator can wake it when a sibling releases a device of the run.
+   */
+  | { kind: 'claim-wait'; runId: string; waiterId: string; waiting: boolean };
 
 /** Envelope of a worker request on the channel. */
 export interface WorkerEnvelope {
@@ -53,7 +58,9 @@ export interface WorkerEnvelope {
 export type CoordinatorMessage =
   | { type: 'gridfleet:reply'; requestId: string; state?: SharedRunState; error?: string }
   | { type: 'gridfleet:run-ended'; runId: string; reason: string }
-  | { type: 'gridfleet:shutdown'; reason: string };
+  | { type: 'gridfleet:shutdown'; reason: string }
+  /** A device of `runId` was released: the claim waiting as `waiterId` should retry now. */
+  | { type: 'gridfleet:wake'; runId: string; waiterId: string };
 
 /** Name of the BroadcastChannel between the coordinator and the workers of this process. */
 export function channelName(): string {

@@ -5,6 +5,7 @@ import type { DriverPackCatalogLike } from '../appium';
 import { GridFleetApiError, GridFleetClient } from '../client';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
 import type { GridFleetWorld, ScreenshotResult } from '../world';
+import { coordinatorClaimWakeUp } from './claim_wakeup';
 import { coordinatorLink } from './coordinator_link';
 import { type Lane, laneFor } from './lane';
 import type { SharedRunState } from './protocol';
@@ -137,6 +138,7 @@ class ScenarioRuntime {
       claimInclude: config.claimInclude,
       cooldownSec: config.cooldownSec,
       catalog: () => this.catalogPromise as Promise<DriverPackCatalogLike>,
+      claimWakeUp: coordinatorClaimWakeUp,
       tracker: {
         opened: async (lease) => {
           const reply = await coordinatorLink().request({ kind: 'lease-open', lease });
