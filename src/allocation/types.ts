@@ -51,9 +51,12 @@ export interface DeviceLease {
   readonly sessionId: string;
   /** Ends the WebDriver session and notifies the manager (`/finished`) once. */
   quit(): Promise<void>;
-  /** Reports the session's final status once. */
+  /**
+   * Reports the session's final status once. May resolve before the manager answered (the report then
+   * overlaps with {@link DeviceLease.release}, which waits for it); never throws.
+   */
   reportStatus(status: SessionOutcomeStatus): Promise<void>;
-  /** Gives the device back (claim era: release, with cooldown when asked). */
+  /** Gives the device back (claim era: release, with cooldown when asked); resolves once the status report is done too. */
   release(outcome: LeaseOutcome): Promise<void>;
 }
 
