@@ -7,6 +7,8 @@ export interface MachineInfo {
   memoryGiB: number;
   node: string;
   os: string;
+  /** 1-minute load average when the bench finished (other work on the machine skews every figure). */
+  loadAverage1m: number;
 }
 
 /** Describes this machine (CPU model, logical cores, memory, node version, OS). */
@@ -18,5 +20,6 @@ export function machineInfo(): MachineInfo {
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }

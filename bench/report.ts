@@ -23,6 +23,7 @@ export interface BenchResults {
   startup: {
     launchToFirstStepMs: Summary;
     plainCucumberLaunchToFirstStepMs: Summary;
+    firstScenarioMs: number;
     requireRegisterMs: Summary;
   };
   scaling: {
@@ -52,7 +53,7 @@ export function formatTable(r: BenchResults): string {
       `<= 5: ${mark((ours?.perScenario.p95 ?? 99) <= 5)}`,
     ],
     [
-      '2. scenario wall time',
+      '2. scenario wall time (after the first)',
       mp(r.scenarioWallMs.ours),
       mp(r.scenarioWallMs.recipe),
       mp(r.scenarioWallMs.bareWebdriverio),
@@ -96,7 +97,7 @@ export function formatTable(r: BenchResults): string {
   const m = r.machine;
   return [
     `gridfleet-cucumber bench (${r.profile}), ${r.generatedAt}`,
-    `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.os}`,
+    `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.os}, load average ${m.loadAverage1m}`,
     '',
     line(rows[0] as string[]),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
