@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { runDoctor } from './doctor';
 import { doctorChecks } from './doctor_checks';
+import { mergeJunitFiles } from './merge_junit';
 import { loadProjectConfig, UsageError } from './project_config';
 import { createRun, finishRun, heartbeatRun, RunCommandError } from './run_commands';
 
@@ -19,6 +20,7 @@ Commands:
   run create                   reserve one run for CI shards; prints: export GRIDFLEET_RUN_ID=<id>
   run finish [ID]              complete the run (or per onFailure policy with --status failed); prints its summary
   run heartbeat [ID]           heartbeat the run once (or --every SEC until it ends or is stopped)
+  report junit FILE...         merge the shards' JUnit files (cucumber-js --format junit:FILE) into --output
 
 Options (every command):
   -c, --config FILE            cucumber config file (default: cucumber's own discovery in the current directory)
@@ -35,6 +37,8 @@ run finish:
       --status passed|failed   outcome of the shards (default passed); failed cancels unless onFailure is "complete"
 run heartbeat:
       --every SEC              keep heartbeating every SEC seconds
+report junit:
+  -o, --output FILE            where the merged JUnit report goes (required)
 
 ID defaults to GRIDFLEET_RUN_ID. Exit codes: 0 ok/ready, 1 not ready or failed, 2 usage error.
 Environment: GRIDFLEET_API_URL, GRID_URL, GRIDFLEET_TESTKIT_USERNAME/_PASSWORD and every GRIDFLEET_* setting.`;
@@ -85,6 +89,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'output-env': { type: 'string' },
         status: { type: 'string' },
         every: { type: 'string' },
+        output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -101,7 +106,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       env: io.env,
     };
     const onlyFor = (allowed: string[]) => {
-      const used = (['json', 'timeout', 'output-env', 'status', 'every'] as const).filter(
+      const used = (['json', 'timeout', 'output-env', 'status', 'every', 'output'] as const).filter(
         (k) => values[k] !== undefined && !allowed.includes(k),
       );
       if (used.length > 0)
@@ -155,7 +160,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           : `unknown run subcommand "${sub}"; use create, finish or heartbeat.`,
       );
     }
-    throw new UsageError(`unknown command "${command}"; use doctor or run.`);
+    if (command === 'report') {
+      onlyFor(['output']);
+      if (sub !== 'junit')
+        throw new UsageError('report needs a format: report junit --output FILE SHARD.xml...');
+      if (!values.output) throw new UsageError('report junit needs --output FILE (the merged report).');
+      if (rest.length === 0)
+        throw new UsageError('report junit needs the shard files to merge, e.g. reports/junit-*.xml.');
+      const totals = mergeJunitFiles(rest, values.output);
+      out(
+        `gridfleet-cucumber: merged ${rest.length} file(s), ${totals.suites} suite(s) into ${values.output}: ` +
+          `tests ${totals.tests}, failures ${totals.failures}, errors ${totals.errors}, skipped ${totals.skipped}`,
+      );
+      return 0;
+    }
+    throw new UsageError(`unknown command "${command}"; use doctor, run or report.`);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       err(`gridfleet-cucumber: ${(error as Error).message}`);

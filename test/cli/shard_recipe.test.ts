@@ -102,7 +102,7 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
 
     const shards = await Promise.all(
       ['1/2', '2/2'].map((shard) =>
-        suite.run(['-p', 'lab', '--shard', shard], {
+        suite.run(['-p', 'lab', '--shard', shard, '--format', `junit:reports/shard-${shard[0]}.xml`], {
           env: { ...fixture.stack.env, GRIDFLEET_RUN_ID: runId },
         }),
       ),
@@ -129,6 +129,34 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
         'm',
       ),
     );
+
+    const merged = await cli([
+      'report',
+      'junit',
+      '-o',
+      'reports/junit.xml',
+      'reports/shard-1.xml',
+      'reports/shard-2.xml',
+    ]);
+    assert.equal(merged.code, 0, explain(merged));
+    assert.match(
+      merged.stdout,
+      /merged 2 file\(s\), 2 suite\(s\) into reports\/junit.xml: tests 4, failures 0, errors 0, skipped 0/,
+    );
+    const xml = await readFile(path.join(suite.dir, 'reports', 'junit.xml'), 'utf8');
+    assert.match(
+      xml,
+      /^<\?xml version="1.0"\?>\n<testsuites name="Cucumber" tests="4" failures="0" errors="0" skipped="0" /,
+    );
+    assert.equal(xml.match(/<testcase /g)?.length, 4);
+    assert.match(xml, /<testsuite name="Cucumber \(shard-1\)"/);
+    assert.match(xml, /<testsuite name="Cucumber \(shard-2\)"/);
+    for (const letter of ['A', 'B', 'C', 'D'])
+      assert.match(xml, new RegExp(`name="Screen ${letter} renders"`));
+
+    const notJunit = await cli(['report', 'junit', '-o', 'reports/x.xml', 'cucumber.mjs']);
+    assert.equal(notJunit.code, 1, explain(notJunit));
+    assert.match(notJunit.stderr, /cucumber\.mjs holds no <testsuite> element/);
 
     const { runs, sessions } = await assertNoLeaks(view);
     assert.deepEqual(
