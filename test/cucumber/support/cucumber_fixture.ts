@@ -34,6 +34,8 @@ export interface RunOptions {
    * process once (used to interrupt a run while a scenario is running).
    */
   interruptWhen?: (stdout: string) => NodeJS.Signals | undefined;
+  /** SIGKILL the run after this long (default 180 000 ms; the soak needs more). */
+  limitMs?: number;
 }
 
 const RUN_LIMIT_MS = 180_000;
@@ -106,7 +108,7 @@ export class FixtureSuite {
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.limitMs ?? RUN_LIMIT_MS);
     try {
       const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
         (resolve, reject) => {

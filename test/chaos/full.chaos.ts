@@ -1,0 +1,8 @@
+/**
+ * The rest of the fault matrix (`npm run test:chaos` runs this after the fast rows): one 500 on each
+ * endpoint, manager outages, Appium/Grid faults and cucumber interruptions.
+ */
+import { matrixSuite } from './support/matrix_suite';
+import { ENDPOINT_ROWS, OUTAGE_ROWS } from './support/rows';
+
+matrixSuite('fault matrix (full rows)', [...ENDPOINT_ROWS, ...OUTAGE_ROWS]);

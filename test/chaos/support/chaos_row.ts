@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RunningStack } from '../../../src/stack';
+import { type CucumberResult, FixtureSuite, type RunOptions } from '../../cucumber/support/cucumber_fixture';
+import { ANDROID_LANE, CANCEL_STEP, FIXTURE_STEPS } from '../../cucumber/support/fixture_steps';
+import { ManagerView } from '../../cucumber/support/manager_view';
+import type { ChaosLab, FaultSpec } from './chaos_lab';
+import { CHAOS_STEPS } from './chaos_steps';
+import { expectedSessionStatuses, readScenarioAttempts } from './scenario_results';
+import type { TcpProxy } from './tcp_proxy';
+
+/** Where the suite writes its figures (read by docs/reliability.md). */
+export const RESULTS_FILE = path.resolve(__dirname, '..', 'results.json');
+
+/** What a row may touch while cucumber runs. */
+export interface ChaosContext {
+  lab: ChaosLab;
+  proxy: TcpProxy;
+  stack: RunningStack;
+  /** Counts an injected fault that the lab's fault log cannot see (a restart, a killed process). */
+  injected(count?: number): void;
+}
+
+/** One row of the fault matrix. */
+export interface ChaosRow {
+  /** Stable id (key in results.json). */
+  id: string;
+  /** Matrix group: manager, appium-grid, cucumber, run. */
+  group: 'manager' | 'appium-grid' | 'cucumber' | 'run';
+  /** What is injected, as the docs table shows it. */
+  fault: string;
+  /** Feature file text. */
+  feature: string;
+  /** Extra cucumber-js arguments (`--parallel 2` and the message formatter are always given). */
+  args?: string[];
+  /** Run serially instead of `--parallel 2`. */
+  serial?: boolean;
+  /** Longest the cucumber run may take (default 180 s). */
+  limitMs?: number;
+  /** Workers instead of 2 (ignored with `serial`). */
+  parallel?: number;
+  /** Extra environment. */
+  env?: Record<string, string>;
+  /** Lab faults registered before the run. */
+  faults?: FaultSpec[];
+  /** Faults a scenario step injects itself (an operator action), counted on top of the lab's. */
+  stepFaults?: number;
+  /** Runs alongside cucumber (e.g. take the manager down for 10 s). */
+  during?: (ctx: ChaosContext, output: () => string) => Promise<void>;
+  /** Signal sent when the output matches (see FixtureSuite). */
+  interruptWhen?: RunOptions['interruptWhen'];
+  /**
+   * Expected exit code (`null` = ended by a signal); `'consistent'` = 0 exactly when every scenario's
+   * final attempt passed, else 1 (for random faults, where which scenario is hit varies).
+   */
+  exitCode: number | null | 'consistent';
+  /** What the user must read on stdout/stderr (names the cause). */
+  message?: RegExp;
+  /**
+   * The manager is unreachable when cucumber ends: afterwards the test checks that no heartbeat arrives,
+   * moves the lab's clock past the heartbeat timeout and expects the lab to expire the run.
+   */
+  managerDownAtEnd?: boolean;
+  /** Extra figures computed after the run (recorded as `extra`; a false `*_within_*` fails the row). */
+  extra?: () => Record<string, unknown>;
+  /** Expected final run states (default: any terminal state). */
+  runStates?: string[];
+}
+
+/** The figures of one row (one entry of results.json). */
+export interface RowFigures {
+  id: string;
+  group: string;
+  fault: string;
+  runs: number;
+  scenarios: number;
+  faults_injected: number;
+  claims_leaked: number;
+  statuses_wrong: number;
+  exit_code: number | null;
+  expected_exit_code: number | null;
+  scenarios_failed: number;
+  message_ok: boolean;
+  grid_sessions_left: number;
+  runs_not_terminal: number;
+  /** Extra figures of a row (the soak's memory samples). */
+  extra?: Record<string, unknown>;
+}
+
+const TERMINAL = new Set(['completed', 'cancelled', 'expired', 'failed']);
+
+/** Merges figures into results.json (rows keyed by id; files run one at a time). */
+export function recordFigures(figures: RowFigures): void {
+  const current = existsSync(RESULTS_FILE)
+    ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as { rows: Record<string, RowFigures> })
+    : { rows: {} };
+  current.rows[figures.id] = figures;
+  const sorted = Object.fromEntries(Object.entries(current.rows).sort(([a], [b]) => a.localeCompare(b)));
+  writeFileSync(
+    RESULTS_FILE,
+    `${JSON.stringify({ generated_at: new Date().toISOString(), rows: sorted }, null, 2)}\n`,
+  );
+}
+
+function explain(result: CucumberResult, extra = ''): string {
+  return `${extra}\nexit ${result.exitCode} signal ${result.signal}\n--- stdout\n${result.stdout.slice(-6000)}\n--- stderr\n${result.stderr.slice(-6000)}`;
+}
+
+/**
+ * Runs one matrix row: real cucumber-js on a fixture suite against the lab (through the proxy) and the
+ * stack's Grid + Appium, then checks through the manager API that nothing leaked and every session's
+ * status equals its scenario's result. Records the figures before asserting, so a failing row is counted.
+ */
+export async function runChaosRow(
+  row: ChaosRow,
+  base: { lab: ChaosLab; proxy: TcpProxy; stack: RunningStack },
+): Promise<RowFigures> {
+  const { lab, proxy, stack } = base;
+  await proxy.reopen();
+  await lab.reset();
+  for (const spec of row.faults ?? []) await lab.fault(spec);
+  const suite = await FixtureSuite.create({
+    'features/suite.feature': row.feature,
+    'support/steps.js': FIXTURE_STEPS + CANCEL_STEP + CHAOS_STEPS,
+  });
+  const apiUrl = `http://127.0.0.1:${proxy.port}/api`;
+  let extraInjected = 0;
+  let output = '';
+  const ctx: ChaosContext = { lab, proxy, stack, injected: (n = 1) => (extraInjected += n) };
+  try {
+    const args = [
+      ...(row.serial ? [] : ['--parallel', String(row.parallel ?? 2)]),
+      '--format',
+      'message:messages.ndjson',
+      ...(row.args ?? []),
+    ];
+    const running = suite.run(args, {
+      env: {
+        ...stack.env,
+        ...ANDROID_LANE,
+        GRIDFLEET_API_URL: apiUrl,
+        CHAOS_LAB_URL: lab.url,
+        ...row.env,
+      },
+      limitMs: row.limitMs,
+      interruptWhen: (stdout) => {
+        output = stdout;
+        return row.interruptWhen?.(stdout);
+      },
+    });
+    const during = row.during?.(ctx, () => output);
+    const result = await running;
+    await during;
+    await proxy.reopen();
+    const faultsInjected = (await lab.faultedRequests()) + extraInjected + (row.stepFaults ?? 0);
+    await lab.clearFaults();
+    const view = new ManagerView(lab.apiUrl, lab.url, stack.gridUrl);
+
+    if (row.managerDownAtEnd) {
+      // The process is gone: nothing may heartbeat any more; the lab expires the run by its clock.
+      const before = (await view.requests()).length;
+      await new Promise((r) => setTimeout(r, 1500));
+      const after = await view.requests();
+      assert.deepEqual(after.slice(before), [], 'no request reaches the manager after cucumber exited');
+      await lab.advanceClock(3600);
+    }
+
+    const runs = await view.runs();
+    const sessions = await view.sessions();
+    const devices = await view.devices();
+    const gridLeft = await view.gridSessions();
+    const claimed = new Set<string>();
+    for (const run of runs) for (const d of run.devices) if (d.claimed_by !== null) claimed.add(d.device_id);
+    for (const d of devices) if (d.hold === 'reserved' || d.operational_state === 'busy') claimed.add(d.id);
+    const runsNotTerminal = runs.filter((r) => !TERMINAL.has(r.state));
+
+    const attempts = readScenarioAttempts(path.join(suite.dir, 'messages.ndjson'));
+    const wrong: string[] = [];
+    for (const session of sessions) {
+      const caps = session.requested_capabilities ?? {};
+      const attemptNo = Number(caps['gridfleet:attempt'] ?? 1);
+      const attempt = attempts.find((a) => a.name === session.test_name && a.attempt === attemptNo);
+      // A process killed mid-scenario writes no result: such a session must not claim success.
+      const expected = attempt ? expectedSessionStatuses(attempt) : ['failed', 'error'];
+      if (!expected.includes(session.status))
+        wrong.push(
+          `${session.test_name}#${attemptNo}: session ${session.status}, scenario ${attempt?.status ?? 'not finished'}`,
+        );
+    }
+    const finals = attempts.filter((a) => !a.willBeRetried);
+    const failedFinals = finals.filter((a) => a.status !== 'PASSED').length;
+    const expectedExit = row.exitCode === 'consistent' ? (failedFinals === 0 ? 0 : 1) : row.exitCode;
+    const text = result.stdout + result.stderr;
+    const figures: RowFigures = {
+      id: row.id,
+      group: row.group,
+      fault: row.fault,
+      runs: runs.length,
+      scenarios: attempts.length,
+      faults_injected: faultsInjected,
+      claims_leaked: claimed.size,
+      statuses_wrong: wrong.length,
+      exit_code: result.exitCode,
+      expected_exit_code: expectedExit,
+      scenarios_failed: failedFinals,
+      message_ok: row.message ? row.message.test(text) : true,
+      grid_sessions_left: gridLeft.length,
+      runs_not_terminal: runsNotTerminal.length,
+      ...(row.extra ? { extra: row.extra() } : {}),
+    };
+    recordFigures(figures);
+
+    const context = `row ${row.id}: ${JSON.stringify(figures)}\nruns ${JSON.stringify(runs.map((r) => [r.name, r.state, r.error]))}\nsessions ${JSON.stringify(sessions.map((s) => [s.test_name, s.status, s.error_type]))}\nattempts ${JSON.stringify(attempts)}`;
+    assert.ok(faultsInjected > 0, `the fault was never injected\n${explain(result, context)}`);
+    assert.equal(result.exitCode, expectedExit, explain(result, context));
+    if (row.message) assert.match(text, row.message, explain(result, context));
+    assert.deepEqual(runsNotTerminal, [], explain(result, context));
+    if (row.runStates)
+      for (const r of runs)
+        assert.ok(row.runStates.includes(r.state), `run ${r.state}\n${explain(result, context)}`);
+    assert.deepEqual([...claimed], [], `devices left claimed/busy\n${explain(result, context)}`);
+    assert.deepEqual(wrong, [], `statuses wrong\n${explain(result, context)}`);
+    assert.deepEqual(gridLeft, [], `Grid sessions left\n${explain(result, context)}`);
+    for (const [key, value] of Object.entries(figures.extra ?? {}))
+      if (key.includes('_within_')) assert.equal(value, true, `${key}: ${JSON.stringify(figures.extra)}`);
+    return figures;
+  } finally {
+    await proxy.reopen();
+    await suite.remove();
+  }
+}

@@ -1,0 +1,33 @@
+import { after, before, describe, test } from 'node:test';
+import { withStack } from '../../support';
+import { ChaosLab } from './chaos_lab';
+import { type ChaosRow, runChaosRow } from './chaos_row';
+import { TcpProxy } from './tcp_proxy';
+
+/**
+ * Declares a node:test suite running `rows` against one local stack (Grid + Appium) and a chaos lab behind
+ * a TCP proxy. Each row is one test; its figures land in `test/chaos/results.json`.
+ */
+export function matrixSuite(title: string, rows: readonly ChaosRow[]): void {
+  const fixture = withStack();
+  let lab: ChaosLab | undefined;
+  let proxy: TcpProxy | undefined;
+  describe(title, { timeout: 1_800_000 }, () => {
+    before(async () => {
+      lab = await ChaosLab.start(fixture.stack.gridUrl);
+      proxy = await TcpProxy.start(lab.port);
+    });
+    after(async () => {
+      await proxy?.down();
+      await lab?.stop();
+    });
+    // CHAOS_ROWS=id1,id2 runs only those rows (for reproducing one).
+    const only = process.env.CHAOS_ROWS?.split(',').map((s) => s.trim());
+    for (const row of rows.filter((r) => !only || only.includes(r.id))) {
+      test(`${row.group}: ${row.fault}`, { timeout: (row.limitMs ?? 180_000) + 120_000 }, async () => {
+        if (!lab || !proxy) throw new Error('chaos lab not started');
+        await runChaosRow(row, { lab, proxy, stack: fixture.stack });
+      });
+    }
+  });
+}

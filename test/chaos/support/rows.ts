@@ -1,0 +1,236 @@
+import type { ChaosRow } from './chaos_row';
+
+/** A feature of `count` short device scenarios named "Screen 1".."Screen N". */
+export function screens(count: number, extraStep = ''): string {
+  const scenarios = Array.from(
+    { length: count },
+    (_, i) => `  Scenario: Screen ${i + 1}
+    When I look at the screen
+    And a short pause
+    And I look at the screen${extraStep ? `\n    ${extraStep}` : ''}
+`,
+  );
+  return `Feature: Chaos\n${scenarios.join('\n')}`;
+}
+
+/** Rows fast enough for `npm run test:chaos:fast` (the manager faults and operator actions). */
+export const FAST_ROWS: ChaosRow[] = [
+  {
+    id: 'manager-5xx-random',
+    group: 'manager',
+    fault: '500 on 10% and 503 on 6% of all /api requests (random)',
+    feature: screens(6),
+    faults: [
+      { path: '/api/**', status: 500, probability: 0.1 },
+      { path: '/api/**', status: 503, probability: 0.06 },
+    ],
+    exitCode: 'consistent',
+  },
+  {
+    id: 'manager-latency',
+    group: 'manager',
+    fault: '0.5–2 s latency on every /api request (2 s on 30%, else 0.5 s)',
+    feature: screens(3),
+    faults: [
+      { path: '/api/**', latency_ms: 2000, probability: 0.3 },
+      { path: '/api/**', latency_ms: 500 },
+    ],
+    exitCode: 0,
+    runStates: ['completed'],
+  },
+  {
+    id: 'manager-malformed-json',
+    group: 'manager',
+    fault: 'truncated JSON bodies (200) on the first 2 claims and 1 release',
+    feature: screens(3),
+    faults: [
+      { method: 'POST', path: '/api/runs/*/claim', malformed: true, times: 2 },
+      { method: 'POST', path: '/api/runs/*/devices/*/release*', malformed: true, times: 1 },
+    ],
+    exitCode: 'consistent',
+  },
+  {
+    id: 'manager-401',
+    group: 'manager',
+    fault: '401 UNAUTHORIZED on every /api request (wrong credentials)',
+    feature: screens(2),
+    faults: [{ path: '/api/**', status: 401 }],
+    exitCode: 1,
+    message: /401|credential|GRIDFLEET_TESTKIT_USERNAME/i,
+  },
+  {
+    id: 'manager-no-claimable',
+    group: 'manager',
+    fault: '409 no_claimable_devices on every claim, longer than claimMaxWaitSec (3 s)',
+    feature: screens(2),
+    env: { GRIDFLEET_CLAIM_MAX_WAIT_SEC: '3' },
+    faults: [
+      {
+        method: 'POST',
+        path: '/api/runs/*/claim',
+        status: 409,
+        headers: { 'retry-after': '1' },
+        body: {
+          error: {
+            code: 'CONFLICT',
+            message: 'No unclaimed devices available in this run',
+            details: {
+              message: 'No unclaimed devices available in this run',
+              error: 'no_claimable_devices',
+              retry_after_sec: 1,
+              next_available_at: null,
+            },
+          },
+        },
+      },
+    ],
+    exitCode: 1,
+    message: /no (claimable|unclaimed) device|3 ?s/i,
+  },
+  {
+    id: 'run-force-released',
+    group: 'run',
+    fault: 'an operator force-releases the run mid-scenario',
+    feature: `Feature: Chaos
+  Scenario: Released under me
+    When I look at the screen
+    And an operator force-releases the run
+    And I look at the screen
+
+  Scenario: Bystander
+    When I look at the screen
+`,
+    stepFaults: 1,
+    exitCode: 1,
+    runStates: ['cancelled'],
+    message: /force[- ]released|cancelled/i,
+  },
+  {
+    id: 'run-heartbeat-expired',
+    group: 'run',
+    fault: 'the run misses its heartbeat timeout (virtual clock +600 s) mid-scenario',
+    feature: `Feature: Chaos
+  Scenario: Expires under me
+    When I look at the screen
+    And the run misses its heartbeats long enough to expire
+    And I look at the screen
+
+  Scenario: Bystander
+    When I look at the screen
+`,
+    stepFaults: 1,
+    env: { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '2' },
+    exitCode: 1,
+    runStates: ['expired'],
+    message: /expired|heartbeat/i,
+  },
+];
+
+/** Lifecycle endpoints of a run, each given one 500 in its own row ("5xx on every endpoint", deterministic). */
+const ENDPOINTS: Array<[string, string, string]> = [
+  ['create-run', 'POST', '/api/runs'],
+  ['ready', 'POST', '/api/runs/*/ready'],
+  ['active', 'POST', '/api/runs/*/active'],
+  ['heartbeat', 'POST', '/api/runs/*/heartbeat'],
+  ['claim', 'POST', '/api/runs/*/claim'],
+  ['register-session', 'POST', '/api/sessions'],
+  ['session-status', 'PATCH', '/api/sessions/*/status'],
+  ['release', 'POST', '/api/runs/*/release'],
+  ['complete', 'POST', '/api/runs/*/complete'],
+  ['cancel', 'POST', '/api/runs/*/cancel'],
+];
+
+/** One 500 on the first call of each endpoint: no leak, right statuses, the cause named. */
+export const ENDPOINT_ROWS: ChaosRow[] = ENDPOINTS.map(([name, method, path]) => ({
+  id: `manager-500-once-${name}`,
+  group: 'manager',
+  fault: `one 500 on \`${method} ${path.replace('/api', '')}\``,
+  feature:
+    name === 'cancel'
+      ? `Feature: Chaos\n  Scenario: Screen 1\n    When I look at the screen\n    Then it fails\n`
+      : screens(2),
+  // Heartbeat every second so the fault is hit while scenarios run.
+  env:
+    name === 'heartbeat'
+      ? { GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '1', GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10' }
+      : undefined,
+  faults: [{ method, path, status: 500, times: 1 }],
+  // POST /runs is not idempotent, so it is not retried: the suite stops before any scenario.
+  exitCode: name === 'cancel' || name === 'create-run' ? 1 : 'consistent',
+  message: /500|INTERNAL_ERROR/,
+}));
+
+const LONG_SCENARIO = `  Scenario: Long screen
+    When I look at the screen
+    And I keep looking at the screen for a while
+`;
+
+async function waitForOutput(output: () => string, marker: string, limitMs = 120_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!output().includes(marker)) {
+    if (Date.now() > deadline) throw new Error(`"${marker}" never appeared on stdout`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Outages, Grid faults and cucumber options that take longer (`npm run test:chaos`). */
+export const OUTAGE_ROWS: ChaosRow[] = [
+  {
+    id: 'manager-restart-10s',
+    group: 'manager',
+    fault: 'connection refused for 10 s mid-run (manager restart; state kept)',
+    feature: `Feature: Chaos\n${LONG_SCENARIO}\n${screens(3).replace('Feature: Chaos\n', '')}`,
+    env: { GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '2', GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '60' },
+    during: async (ctx, output) => {
+      await waitForOutput(output, 'CHAOS-MID-SCENARIO');
+      await ctx.proxy.down();
+      ctx.injected();
+      await new Promise((r) => setTimeout(r, 10_000));
+      await ctx.proxy.reopen();
+    },
+    exitCode: 'consistent',
+  },
+  {
+    id: 'manager-down-at-end',
+    group: 'manager',
+    fault: 'manager unreachable from mid-run until cucumber exits; the lab expires the run',
+    feature: `Feature: Chaos\n${LONG_SCENARIO}`,
+    serial: true,
+    env: { GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '2', GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '30' },
+    during: async (ctx, output) => {
+      await waitForOutput(output, 'CHAOS-MID-SCENARIO');
+      await ctx.proxy.down();
+      ctx.injected();
+    },
+    managerDownAtEnd: true,
+    exitCode: 'consistent',
+    message: /ECONNREFUSED|connect|unreachable/i,
+  },
+  {
+    id: 'grid-unreachable',
+    group: 'appium-grid',
+    fault: 'GRID_URL points at a closed port',
+    feature: screens(2),
+    env: { GRID_URL: 'http://127.0.0.1:9' },
+    stepFaults: 1,
+    exitCode: 1,
+    message: /127\.0\.0\.1:9|ECONNREFUSED|Grid/i,
+  },
+  {
+    id: 'cucumber-retry-2-flaky',
+    group: 'cucumber',
+    fault: '`--retry 2` with a scenario that fails its first attempt',
+    feature: `Feature: Chaos
+  Scenario: Flaky
+    When I look at the screen
+    Then it passes on the second attempt
+
+  Scenario: Steady
+    When I look at the screen
+`,
+    args: ['--retry', '2'],
+    stepFaults: 1,
+    exitCode: 0,
+    runStates: ['completed'],
+  },
+];
