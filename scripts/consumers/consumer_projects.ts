@@ -32,10 +32,36 @@ export const CONSUMER_PROJECTS: readonly ConsumerProject[] = [
 const LINKED_TOOLS = ['tsx', 'ts-node', 'typescript', '@types/node'] as const;
 
 /**
+ * `npm install <tarball>` in `cwd` (plus whatever its package.json lists), from npm's cache when it
+ * can (`--offline`), from the registry only for what the cache lacks (`--prefer-offline`).
+ *
+ * @throws Error with npm's output when both attempts fail.
+ */
+export async function npmInstallTarball(cwd: string, tarball: string): Promise<void> {
+  const install = (mode: string) =>
+    run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', mode, '--ignore-scripts', '--loglevel=error', tarball],
+      {
+        cwd,
+        maxBuffer: 1 << 24,
+      },
+    );
+  await install('--offline').catch(async () => {
+    try {
+      await install('--prefer-offline');
+    } catch (error) {
+      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+      throw new Error(`npm install ${tarball} failed in ${cwd}:\n${stdout}${stderr}`);
+    }
+  });
+}
+
+/**
  * Installs the packed tarball once, the way a user does (`npm install <tarball>` next to
- * `@cucumber/cucumber`, from npm's cache when it can), into `<workDir>/deps`, then links the TypeScript
- * tools from this repository. Every consumer copy shares this `node_modules` (one install instead of five:
- * an install takes 20-40 s here).
+ * `@cucumber/cucumber`), into `<workDir>/deps`, then links the TypeScript tools from this repository.
+ * Consumer copies then share this `node_modules` (see {@link copyConsumer}): one install instead of one
+ * per consumer, because an install takes 20-45 s on this machine.
  *
  * @returns the installed `node_modules` directory.
  */
@@ -51,24 +77,7 @@ export async function installTarball(workDir: string, tarball: string): Promise<
       devDependencies: { '@cucumber/cucumber': cucumberVersion },
     }),
   );
-  const install = (mode: string) =>
-    run(
-      'npm',
-      ['install', '--no-audit', '--no-fund', mode, '--ignore-scripts', '--loglevel=error', tarball],
-      {
-        cwd: deps,
-        maxBuffer: 1 << 24,
-      },
-    );
-  // npm's cache first (no network); the registry only for what the cache lacks.
-  await install('--offline').catch(async () => {
-    try {
-      await install('--prefer-offline');
-    } catch (error) {
-      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-      throw new Error(`npm install ${tarball} failed in ${deps}:\n${stdout}${stderr}`);
-    }
-  });
+  await npmInstallTarball(deps, tarball);
   const modules = path.join(deps, 'node_modules');
   for (const tool of LINKED_TOOLS) {
     const target = path.join(modules, tool);
@@ -84,15 +93,19 @@ function readVersion(pkg: string): string {
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
-/** Copies consumer `name` to `<workDir>/<name>` and links the shared `node_modules` into it. */
-export function copyConsumer(name: string, workDir: string, modules: string): string {
+/**
+ * Copies consumer `name` to `<workDir>/<name>`. With `modules` (from {@link installTarball}) it links that
+ * shared `node_modules` into the copy; without, the caller installs into the copy
+ * ({@link npmInstallTarball}), which also installs the project's own devDependencies.
+ */
+export function copyConsumer(name: string, workDir: string, modules?: string): string {
   const dir = path.join(workDir, name);
   fs.cpSync(path.join(CONSUMERS_DIR, name), dir, {
     recursive: true,
     filter: (src) =>
       !/(^|[/\\])(node_modules|reports|screenshots)([/\\]|$)/.test(path.relative(CONSUMERS_DIR, src)),
   });
-  fs.symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
+  if (modules) fs.symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
   return dir;
 }
 

@@ -10,6 +10,7 @@ export {
   type ConsumerProject,
   copyConsumer,
   installTarball,
+  npmInstallTarball,
   type ProcessResult,
   runConsumerCucumber,
   typeCheckConsumer,

@@ -3,8 +3,12 @@
  * tarball the way a user does, then for each project under `test/consumers/<name>/` type-checks it (if
  * TypeScript) and runs its own cucumber-js with `--parallel 2` against one local stack (lab + Grid +
  * Appium fake driver). Checks, through the manager API only: exit 0, the scenario's session passed, no
- * device left claimed. Not a `*.test.ts` file on purpose: it takes about a minute and is not part of
+ * device left claimed. Not a `*.test.ts` file on purpose: it takes about 2.5 minutes and is not part of
  * `npm test`.
+ *
+ * By default the tarball is installed once and its `node_modules` shared by every consumer copy;
+ * `CONSUMERS_INSTALL=each` installs it into each copy with that project's own devDependencies (npm's
+ * cache, offline when it can; about 45 s more per project here).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -16,6 +20,7 @@ import {
   CONSUMER_PROJECTS,
   copyConsumer,
   installTarball,
+  npmInstallTarball,
   type ProcessResult,
   packPackage,
   runConsumerCucumber,
@@ -27,7 +32,10 @@ import { withStack } from '../support';
 
 const fixture = withStack();
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridfleet-consumers-'));
-let modules: string;
+/** Install into every consumer copy instead of once (see the file comment). */
+const installEach = process.env.CONSUMERS_INSTALL === 'each';
+let tarball: string;
+let modules: string | undefined;
 let view: ManagerView;
 
 function explain(what: string, result: ProcessResult): string {
@@ -41,7 +49,8 @@ describe('consumer projects install the packed tarball and run a device scenario
     async () => {
       await buildPackage();
       const packed = await packPackage(workDir);
-      modules = await installTarball(workDir, path.join(workDir, packed.filename));
+      tarball = path.join(workDir, packed.filename);
+      if (!installEach) modules = await installTarball(workDir, tarball);
       view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl, fixture.stack.gridUrl);
     },
     { timeout: 300_000 },
@@ -53,7 +62,8 @@ describe('consumer projects install the packed tarball and run a device scenario
     fs.rmSync(workDir, { recursive: true, force: true });
   });
 
-  test('the installed package is the tarball, not a link to this checkout', () => {
+  test('the installed package is the tarball, not a link to this checkout', { skip: installEach }, () => {
+    assert.ok(modules);
     const installed = path.join(modules, 'gridfleet-cucumber');
     assert.equal(fs.lstatSync(installed).isSymbolicLink(), false);
     assert.ok(fs.existsSync(path.join(installed, 'dist', 'register.js')));
@@ -63,6 +73,13 @@ describe('consumer projects install the packed tarball and run a device scenario
   for (const project of CONSUMER_PROJECTS) {
     test(`${project.name}: ${project.typescript ? 'type-checks, ' : ''}passes with --parallel 2`, async () => {
       const dir = copyConsumer(project.name, workDir, modules);
+      if (installEach) {
+        await npmInstallTarball(dir, tarball);
+        assert.equal(
+          fs.lstatSync(path.join(dir, 'node_modules', 'gridfleet-cucumber')).isSymbolicLink(),
+          false,
+        );
+      }
       if (project.typescript) {
         const checked = await typeCheckConsumer(dir);
         assert.equal(checked.exitCode, 0, explain(`tsc --noEmit in ${project.name}`, checked));
