@@ -5,16 +5,17 @@
  * manager API.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DEMO_LAB_PATH, loadLabFile } from '../../src/lab';
-import { FixtureSuite } from '../cucumber/support/cucumber_fixture';
+import { CUCUMBER_BIN, FixtureSuite } from '../cucumber/support/cucumber_fixture';
 import { ANDROID_LANE, FIXTURE_STEPS } from '../cucumber/support/fixture_steps';
 import { ManagerView } from '../cucumber/support/manager_view';
 import { assertNoLeaks, sessionTable } from '../cucumber/support/no_leaks';
 import { withStack } from '../support';
-import { doctorJson, explain, runCliProcess } from './support/cli_process';
+import { doctorJson, explain, REPO_ROOT, runCliProcess, writeCommandWrappers } from './support/cli_process';
 
 // Devices of one platform only: the catalog still lists android_tv, the Grid has no slot for it.
 const demo = loadLabFile(DEMO_LAB_PATH);
@@ -214,5 +215,67 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
       /run finish needs the run id: pass it \(run finish <id>\) or set GRIDFLEET_RUN_ID/,
     );
     assert.deepEqual(await view.runs(), [], 'nothing was reserved');
+  });
+  test('the generic shell recipe of docs/ci.md runs as written', async () => {
+    const doc = await readFile(path.join(REPO_ROOT, 'docs', 'ci.md'), 'utf8');
+    const script = /### Generic shell\n\n```sh\n([\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(script, 'docs/ci.md has a "### Generic shell" sh block');
+    // The typical cucumber.mjs of docs/ci.md, with this fixture's support code and lane.
+    const project = await FixtureSuite.create({
+      'features/sharded.feature': FEATURE,
+      'support/steps.js': FIXTURE_STEPS,
+      'cucumber.mjs': `const lanes = [{ pack_id: 'appium-uiautomator2', platform_id: 'android_mobile', allocation: 'all_available', min_count: 1 }];
+export default {
+  requireModule: ['ts-node/register'],
+  require: ['support/**/*.js'],
+  paths: ['features/**/*.feature'],
+  format: ['progress'],
+  worldParameters: { gridfleet: { requirements: process.env.GRIDFLEET_RUN_ID ? undefined : lanes, heartbeatTimeoutSec: 600 } },
+};
+`,
+    });
+    try {
+      const bin = await writeCommandWrappers(project.dir, CUCUMBER_BIN);
+      const runnable = script
+        .replaceAll('npx gridfleet-cucumber', 'gridfleet-cucumber')
+        .replaceAll('npx cucumber-js', 'cucumber-js')
+        .replace(/^export GRIDFLEET_API_URL=.*$/m, ': the stack URLs come from the environment');
+      // Asynchronous on purpose: the lab runs in this process and must keep answering.
+      const child = spawn('bash', ['-c', runnable], {
+        cwd: project.dir,
+        env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, ...fixture.stack.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const result = { status: null as number | null, stdout: '', stderr: '' };
+      child.stdout.on('data', (chunk: Buffer) => {
+        result.stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        result.stderr += chunk.toString();
+      });
+      const limit = setTimeout(() => child.kill('SIGKILL'), 300_000);
+      result.status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      clearTimeout(limit);
+      const output = `exit ${result.status}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+      assert.equal(result.status, 0, output);
+      assert.match(result.stdout, /^ready: all 7 checks passed$/m, output);
+      assert.match(
+        result.stdout,
+        /completed \| devices 3 \| sessions passed 4, failed 0, error 0 \| devices still claimed 0$/m,
+        output,
+      );
+      assert.match(result.stdout, /into reports\/junit.xml: tests 4, failures 0/, output);
+      const { runs, sessions } = await assertNoLeaks(view);
+      assert.equal(runs.length, 1, output);
+      assert.equal(runs[0]?.state, 'completed');
+      assert.equal(
+        (runs[0] as unknown as { heartbeat_timeout_sec: number }).heartbeat_timeout_sec,
+        600,
+        'run create used the cucumber.mjs settings',
+      );
+      assert.equal(sessions.length, 4);
+    } finally {
+      await project.remove();
+    }
   });
 });

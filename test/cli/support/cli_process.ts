@@ -103,3 +103,25 @@ export function doctorJson(result: CliResult): { report: DoctorJson; status: Rec
 export function explain(result: CliResult): string {
   return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 }
+
+/**
+ * Writes `gridfleet-cucumber` and `cucumber-js` executables into `<dir>/bin` that run this repository's CLI
+ * (source, through tsx) and the real cucumber-js (support code through ts-node), so a documented shell
+ * recipe can run as written. Returns the bin dir to put first on PATH.
+ */
+export async function writeCommandWrappers(dir: string, cucumberBin: string): Promise<string> {
+  const bin = path.join(dir, 'bin');
+  await mkdir(bin, { recursive: true });
+  const node = JSON.stringify(process.execPath);
+  await writeFile(
+    path.join(bin, 'gridfleet-cucumber'),
+    `#!/bin/sh\nexec ${node} --require ${JSON.stringify(require.resolve('tsx/cjs'))} ${JSON.stringify(MAIN)} "$@"\n`,
+    { mode: 0o755 },
+  );
+  await writeFile(
+    path.join(bin, 'cucumber-js'),
+    `#!/bin/sh\nTS_NODE_PROJECT=${JSON.stringify(path.join(REPO_ROOT, 'tsconfig.json'))} TS_NODE_TRANSPILE_ONLY=true exec ${node} ${JSON.stringify(cucumberBin)} "$@"\n`,
+    { mode: 0o755 },
+  );
+  return bin;
+}
