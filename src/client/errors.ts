@@ -88,6 +88,10 @@ export class GridFleetApiError extends GridFleetError implements ApiFailure {
 }
 
 /** The manager could not be reached (connection refused, DNS failure, timeout, reset). */
+/** OpenSSL/Node error codes of a rejected server certificate (self-signed, unknown CA, expired, wrong host). */
+const TLS_CERT_REASON =
+  /SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|CERT_(HAS_EXPIRED|NOT_YET_VALID|UNTRUSTED|REJECTED|SIGNATURE_FAILURE)|ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO/;
+
 export class GridFleetTransportError extends GridFleetError {
   /** HTTP method, upper case. */
   readonly method: string;
@@ -103,9 +107,14 @@ export class GridFleetTransportError extends GridFleetError {
   constructor(options: { method: string; url: string; envVar: string; reason: string; timedOut: boolean }) {
     const url = redactUrl(options.url);
     super(
-      `Could not reach the GridFleet manager: ${options.method} ${url} (${options.reason}). ` +
-        `Check that the manager is running, or set ${options.envVar} (or the client's baseUrl) to its API URL, ` +
-        'e.g. http://manager-host:8000/api.',
+      TLS_CERT_REASON.test(options.reason)
+        ? `The GridFleet manager's TLS certificate was not accepted: ${options.method} ${url} (${options.reason}). ` +
+            'If it is signed by a private CA, point NODE_EXTRA_CA_CERTS at that CA certificate (a PEM file) ' +
+            'in the environment that starts node; if the host name does not match the certificate, use the ' +
+            `name the certificate was issued for in ${options.envVar}.`
+        : `Could not reach the GridFleet manager: ${options.method} ${url} (${options.reason}). ` +
+            `Check that the manager is running, or set ${options.envVar} (or the client's baseUrl) to its API URL, ` +
+            'e.g. http://manager-host:8000/api.',
     );
     this.method = options.method;
     this.url = url;
