@@ -64,6 +64,8 @@ export interface ChaosRow {
   managerDownAtEnd?: boolean;
   /** Extra figures computed after the run (recorded as `extra`; a false `*_within_*` fails the row). */
   extra?: () => Record<string, unknown>;
+  /** A known bug this row shows: the row runs as a node:test `todo` with this symptom. */
+  todo?: string;
   /** Expected final run states (default: any terminal state). */
   runStates?: string[];
 }
@@ -177,7 +179,14 @@ export async function runChaosRow(
 
     const attempts = readScenarioAttempts(path.join(suite.dir, 'messages.ndjson'));
     const wrong: string[] = [];
+    let unrecordable = 0;
     for (const session of sessions) {
+      // With the manager unreachable until the process exited, the final status could not be recorded:
+      // the expiry ends such a session as error/run_released, which is what an operator should see.
+      if (row.managerDownAtEnd && session.status === 'error' && session.error_type === 'run_released') {
+        unrecordable++;
+        continue;
+      }
       const caps = session.requested_capabilities ?? {};
       const attemptNo = Number(caps['gridfleet:attempt'] ?? 1);
       const attempt = attempts.find((a) => a.name === session.test_name && a.attempt === attemptNo);
@@ -190,7 +199,9 @@ export async function runChaosRow(
     }
     const finals = attempts.filter((a) => !a.willBeRetried);
     const failedFinals = finals.filter((a) => a.status !== 'PASSED').length;
-    const expectedExit = row.exitCode === 'consistent' ? (failedFinals === 0 ? 0 : 1) : row.exitCode;
+    // A suite that stopped before any scenario (BeforeAll failed) exits 1 too.
+    const expectedExit =
+      row.exitCode === 'consistent' ? (failedFinals === 0 && finals.length > 0 ? 0 : 1) : row.exitCode;
     const text = result.stdout + result.stderr;
     const figures: RowFigures = {
       id: row.id,
@@ -208,6 +219,7 @@ export async function runChaosRow(
       grid_sessions_left: gridLeft.length,
       runs_not_terminal: runsNotTerminal.length,
       ...(row.extra ? { extra: row.extra() } : {}),
+      ...(unrecordable ? { extra: { sessions_unrecordable: unrecordable } } : {}),
     };
     recordFigures(figures);
 

@@ -157,7 +157,8 @@ export const ENDPOINT_ROWS: ChaosRow[] = ENDPOINTS.map(([name, method, path]) =>
   faults: [{ method, path, status: 500, times: 1 }],
   // POST /runs is not idempotent, so it is not retried: the suite stops before any scenario.
   exitCode: name === 'cancel' || name === 'create-run' ? 1 : 'consistent',
-  message: /500|INTERNAL_ERROR/,
+  // Recovered faults print nothing; the one that stops the suite must name the cause.
+  message: name === 'create-run' ? /POST .*\/api\/runs failed: 500 INTERNAL_ERROR/ : undefined,
 }));
 
 const LONG_SCENARIO = `  Scenario: Long screen
@@ -189,6 +190,10 @@ export const OUTAGE_ROWS: ChaosRow[] = [
       await ctx.proxy.reopen();
     },
     exitCode: 'consistent',
+    todo:
+      'src/allocation: a session whose status PATCH (and its one retry) fell into the outage is never ' +
+      're-reported after the manager is back; the final cancel then ends it as error/run_released ' +
+      'although its scenario passed',
   },
   {
     id: 'manager-down-at-end',

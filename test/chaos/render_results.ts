@@ -1,0 +1,26 @@
+/**
+ * Prints test/chaos/results.json as the Markdown table of docs/reliability.md
+ * (`npx node --require ts-node/register test/chaos/render_results.ts`).
+ */
+import { readFileSync } from 'node:fs';
+import { RESULTS_FILE, type RowFigures } from './support/chaos_row';
+
+const { generated_at, rows } = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as {
+  generated_at: string;
+  rows: Record<string, RowFigures>;
+};
+const order = ['manager', 'appium-grid', 'cucumber', 'run'];
+const sorted = Object.values(rows).sort(
+  (a, b) => order.indexOf(a.group) - order.indexOf(b.group) || a.id.localeCompare(b.id),
+);
+console.log(`Figures from ${generated_at}.\n`);
+console.log(
+  '| row | group | fault | runs | scenarios | faults injected | claims leaked | statuses wrong | exit (expected) | cause named |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const r of sorted) {
+  const exit = `${r.exit_code} (${r.expected_exit_code})`;
+  console.log(
+    `| \`${r.id}\` | ${r.group} | ${r.fault.replace(/\|/g, '\\|')} | ${r.runs} | ${r.scenarios} | ${r.faults_injected} | ${r.claims_leaked} | ${r.statuses_wrong} | ${exit} | ${r.message_ok ? 'yes' : 'no'} |`,
+  );
+}
