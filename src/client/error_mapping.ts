@@ -47,6 +47,21 @@ export function parseRetryAfterHeader(value: string | undefined, nowMs: number =
   return Math.max(0, Math.ceil((at - nowMs) / 1000));
 }
 
+/**
+ * The manager's 422 says only "Request validation failed"; the reason (e.g. "test_data payload exceeds
+ * 65536 bytes") is in `details[].msg`. Quoted (at most three, with their location) so the user sees it.
+ */
+function validationSummary(code: string | null | undefined, details: unknown): string {
+  if (code !== 'VALIDATION_ERROR' || !Array.isArray(details)) return '';
+  const parts = details.slice(0, 3).flatMap((d: unknown) => {
+    const item = d as { msg?: unknown; loc?: unknown };
+    if (typeof item?.msg !== 'string') return [];
+    const loc = Array.isArray(item.loc) ? item.loc.join('.') : '';
+    return [loc ? `${loc}: ${item.msg}` : item.msg];
+  });
+  return parts.length ? ` (${parts.join('; ')})` : '';
+}
+
 function fallbackMessage(status: number): string {
   return `HTTP ${status} with a body that is not a GridFleet error envelope`;
 }
@@ -85,7 +100,7 @@ export function mapErrorResponse(response: ErrorResponse, context: FailureContex
     return new GridFleetApiError({
       status: response.status,
       code,
-      serverMessage: message,
+      serverMessage: message + validationSummary(code, details),
       requestId,
       details,
       legacyDetail: null,
