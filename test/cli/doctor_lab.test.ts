@@ -3,10 +3,20 @@
  * exercised against a closed port, and with a real Grid in stack.test.ts).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningLab, startLab } from '../../src/lab';
 import { freePort } from '../support';
-import { doctorJson, explain, makeProject, removeProject, runCliProcess } from './support/cli_process';
+import {
+  doctorJson,
+  explain,
+  makeProject,
+  REPO_ROOT,
+  removeProject,
+  runCliProcess,
+} from './support/cli_process';
 
 const CUCUMBER_MJS = `export default {};
 export const lab = {
@@ -215,4 +225,31 @@ describe('gridfleet-cucumber doctor (lab only)', { timeout: 180_000 }, () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /run create/);
   });
+});
+
+test('the built bin (dist/cli/main.js, package.json bin) starts with a shebang and runs', async (t) => {
+  const pkg = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    bin: Record<string, string>;
+  };
+  assert.equal(pkg.bin['gridfleet-cucumber'], './dist/cli/main.js');
+  assert.ok(pkg.bin['gridfleet-lab'], 'the lab bin stays');
+  const built = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  if (
+    !(await access(built).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    t.skip('dist/ not built (npm test builds before running this)');
+    return;
+  }
+  assert.match(await readFile(built, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+  const child = spawn(process.execPath, [built, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0);
+  assert.match(stdout, /^Usage: gridfleet-cucumber <command>/);
 });

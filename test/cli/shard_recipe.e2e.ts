@@ -101,6 +101,17 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
     assert.equal(created.stdout, `export GRIDFLEET_RUN_ID=${runId}\n`);
     assert.equal((await view.run(runId)).state, 'active');
 
+    // What a shard would check before joining: the run is open, and the Grid serves its platforms.
+    const joining = await cli(['doctor', '-p', 'lab', '--json', '--timeout', '0'], {
+      GRIDFLEET_RUN_ID: runId,
+    });
+    assert.equal(joining.code, 0, explain(joining));
+    const { report } = doctorJson(joining);
+    assert.match(
+      report.checks.find((c) => c.id === 'catalog')?.summary ?? '',
+      /run "nightly #42" is active; platforms android_mobile/,
+    );
+
     const shards = await Promise.all(
       ['1/2', '2/2'].map((shard) =>
         suite.run(['-p', 'lab', '--shard', shard, '--format', `junit:reports/shard-${shard[0]}.xml`], {
