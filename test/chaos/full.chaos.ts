@@ -3,6 +3,6 @@
  * endpoint, manager outages, Appium/Grid faults and cucumber interruptions.
  */
 import { matrixSuite } from './support/matrix_suite';
-import { ENDPOINT_ROWS, OUTAGE_ROWS } from './support/rows';
+import { ENDPOINT_ROWS, OUTAGE_ROWS, STACK_ROWS } from './support/rows';
 
-matrixSuite('fault matrix (full rows)', [...ENDPOINT_ROWS, ...OUTAGE_ROWS]);
+matrixSuite('fault matrix (full rows)', [...ENDPOINT_ROWS, ...OUTAGE_ROWS, ...STACK_ROWS]);

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import { withStack } from '../../support';
+import { stopRestartedAppiums } from './appium_restart';
 import { ChaosLab } from './chaos_lab';
 import { type ChaosRow, runChaosRow } from './chaos_row';
 import { TcpProxy } from './tcp_proxy';
@@ -18,6 +19,7 @@ export function matrixSuite(title: string, rows: readonly ChaosRow[]): void {
       proxy = await TcpProxy.start(lab.port);
     });
     after(async () => {
+      await stopRestartedAppiums();
       await proxy?.down();
       await lab?.stop();
     });

@@ -1,3 +1,4 @@
+import { killAndRestartAppium } from './appium_restart';
 import type { ChaosRow } from './chaos_row';
 
 /** A feature of `count` short device scenarios named "Screen 1".."Screen N". */
@@ -237,5 +238,22 @@ export const OUTAGE_ROWS: ChaosRow[] = [
     stepFaults: 1,
     exitCode: 0,
     runStates: ['completed'],
+  },
+];
+
+/** Rows that disturb the shared stack itself: they run last. */
+export const STACK_ROWS: ChaosRow[] = [
+  {
+    id: 'appium-killed',
+    group: 'appium-grid',
+    fault: 'Appium killed (SIGKILL) mid-scenario, restarted 2 s later',
+    feature: `Feature: Chaos\n${LONG_SCENARIO}\n${screens(2).replace('Feature: Chaos\n', '')}`,
+    serial: true,
+    during: async (ctx, output) => {
+      await waitForOutput(output, 'CHAOS-MID-SCENARIO');
+      await killAndRestartAppium(ctx.stack.pids.appium, ctx.stack.appiumUrl);
+      ctx.injected();
+    },
+    exitCode: 1,
   },
 ];
