@@ -20,7 +20,8 @@ export async function bareSession(gridUrl: string, udid: string): Promise<Browse
 /** The floor: `iterations` create/quit loops of a bare webdriverio session on one device. Returns ms per iteration. */
 export async function bareLoop(stack: RunningStack, iterations: number): Promise<number[]> {
   const udid = stack.devices[0]?.udid ?? 'BENCH0001';
-  await (await bareSession(stack.gridUrl, udid)).deleteSession(); // warm-up (import, Grid, Appium)
+  // Warm-up: the webdriverio import, and the JIT of a freshly started Grid JVM and Appium.
+  for (let i = 0; i < 5; i += 1) await (await bareSession(stack.gridUrl, udid)).deleteSession();
   const times: number[] = [];
   for (let i = 0; i < iterations; i += 1) {
     const t0 = performance.now();

@@ -23,6 +23,12 @@ export interface CucumberTimings {
   launchToFirstStepMs: number;
   /** From the first test case start to the last test case end, ms. */
   scenariosWallMs: number;
+  /**
+   * Steady-state throughput (scenarios/s): test cases started after every worker finished its first one
+   * (whose process/thread start-up, webdriverio import and catalog fetch are start-up, not throughput),
+   * divided by the time from that moment to the last test case end.
+   */
+  steadyScenariosPerSec: number;
   /** Process wall time from spawn to exit, ms. */
   processMs: number;
   /** Captured stderr (for failures). */
@@ -100,6 +106,9 @@ export async function runCucumber(options: {
       .map(Number);
     const hookSteps = new Set<string>();
     const started = new Map<string, number>();
+    const firstFinishByWorker = new Map<string, number>();
+    const workerOfCase = new Map<string, string>();
+    const startTimes: number[] = [];
     const testCaseMs: number[] = [];
     let firstStep = Number.POSITIVE_INFINITY;
     let firstCase = Number.POSITIVE_INFINITY;
@@ -113,17 +122,25 @@ export async function runCucumber(options: {
       } else if (m.testCaseStarted) {
         const t = ms(m.testCaseStarted.timestamp as Timestamp);
         started.set(m.testCaseStarted.id as string, t);
+        workerOfCase.set(m.testCaseStarted.id as string, String(m.testCaseStarted.workerId ?? 'main'));
+        startTimes.push(t);
         firstCase = Math.min(firstCase, t);
       } else if (m.testCaseFinished) {
         const t = ms(m.testCaseFinished.timestamp as Timestamp);
         const s = started.get(m.testCaseFinished.testCaseStartedId as string);
         if (s !== undefined) testCaseMs.push(t - s);
+        const worker = workerOfCase.get(m.testCaseFinished.testCaseStartedId as string) ?? 'main';
+        if (!firstFinishByWorker.has(worker)) firstFinishByWorker.set(worker, t);
         lastCase = Math.max(lastCase, t);
       } else if (m.testStepStarted && !hookSteps.has(m.testStepStarted.testStepId as string)) {
         firstStep = Math.min(firstStep, ms(m.testStepStarted.timestamp as Timestamp));
       }
     }
+    const warm = Math.max(...firstFinishByWorker.values());
+    const steadyCases = startTimes.filter((t) => t >= warm).length;
     return {
+      steadyScenariosPerSec:
+        lastCase > warm ? Math.round((steadyCases / ((lastCase - warm) / 1000)) * 100) / 100 : 0,
       exitCode,
       scenarios: options.scenarios,
       testCaseMs,

@@ -82,7 +82,7 @@ export function formatTable(r: BenchResults): string {
     ],
     ["4. require('gridfleet-cucumber/register')", mp(r.startup.requireRegisterMs), '', '', ''],
     [
-      '5. scenarios/s with 1 / 2 / 4 workers',
+      '5. steady scenarios/s, 1 / 2 / 4 workers',
       `${r.scaling.scenariosPerSec.w1} / ${r.scaling.scenariosPerSec.w2} / ${r.scaling.scenariosPerSec.w4} (x${v(r.scaling.speedup2)}, x${v(r.scaling.speedup4)})`,
       `${r.scaling.recipe1wPerSec} (1 worker)`,
       '',
