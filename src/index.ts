@@ -73,6 +73,7 @@ export type {
 } from './client';
 // GridFleet manager client.
 export {
+  CLAIM_INCLUDES,
   type ClaimInclude,
   type ClaimRequest,
   type ClaimRetryOptions,

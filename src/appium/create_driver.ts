@@ -43,9 +43,9 @@ export interface CreateAppiumDriverOptions {
    * `appium:udid` = connection target, `appium:gridfleet:deviceId` = device id.
    */
   pinTo?: { connectionTarget?: string | null | undefined; deviceId?: string | null | undefined } | undefined;
-  /** Timeout of one WebDriver request in ms (default {@link DEFAULT_CONNECTION_RETRY_TIMEOUT_MS}). */
+  /** Timeout of one WebDriver request in ms (default `DEFAULT_CONNECTION_RETRY_TIMEOUT_MS`). */
   connectionRetryTimeout?: number | undefined;
-  /** Retries of a failed WebDriver request (default {@link DEFAULT_CONNECTION_RETRY_COUNT}). */
+  /** Retries of a failed WebDriver request (default `DEFAULT_CONNECTION_RETRY_COUNT`). */
   connectionRetryCount?: number | undefined;
   /** webdriverio log level (default `warn`, so test output stays readable). */
   logLevel?: WebdriverLogLevel | undefined;

@@ -1,7 +1,10 @@
 import { ReserveCapabilitiesUnsupportedError } from './errors';
 
+/** Include tokens a claim accepts, in the manager's order. */
+export const CLAIM_INCLUDES = ['config', 'capabilities', 'test_data'] as const;
+
 /** Include tokens a claim accepts. */
-export type ClaimInclude = 'config' | 'capabilities' | 'test_data';
+export type ClaimInclude = (typeof CLAIM_INCLUDES)[number];
 
 /** Include tokens a reservation accepts (`capabilities` is rejected on reserve). */
 export type ReserveInclude = 'config' | 'test_data';

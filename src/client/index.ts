@@ -64,7 +64,7 @@ export {
   type RequestSpec,
   SESSION_TIMEOUT_MS,
 } from './http';
-export { type ClaimInclude, includeQueryValue, type ReserveInclude } from './include';
+export { CLAIM_INCLUDES, type ClaimInclude, includeQueryValue, type ReserveInclude } from './include';
 export { consoleLogger, type GridFleetLogger, silentLogger } from './logger';
 export { type DeviceRequirement, requirementsToWire } from './requirements';
 export {

@@ -1,10 +1,8 @@
 import { z } from 'zod';
+import { CLAIM_INCLUDES, type ClaimInclude } from '../client/include';
 
-/** Claim-time `include` values the manager accepts. */
-export const CLAIM_INCLUDES = ['config', 'capabilities', 'test_data'] as const;
-
-/** One claim-time inline include. */
-export type ClaimInclude = (typeof CLAIM_INCLUDES)[number];
+// One declaration of the claim includes, shared with the client.
+export { CLAIM_INCLUDES, type ClaimInclude };
 
 /**
  * One device requirement, i.e. one *lane*, in the manager's wire shape (snake_case, like
@@ -28,7 +26,7 @@ export const laneRequirementSchema = z
     message: '`min_count` is only allowed with `allocation: "all_available"`',
   });
 
-/** A lane requirement (see {@link laneRequirementSchema}). */
+/** A lane requirement (see `laneRequirementSchema`). */
 export type LaneRequirement = z.infer<typeof laneRequirementSchema>;
 
 /** What to do with runs this process created when the cucumber run did not pass. */

@@ -47,7 +47,7 @@ function findJava(): string | undefined {
  * Locates Appium, the fake driver, the Selenium jar and Java. They are dev dependencies, so they
  * are looked up lazily and only when a stack is started.
  *
- * @param from folders to resolve the packages from (default: this package, then the current dir).
+ * @param from - folders to resolve the packages from (default: this package, then the current dir).
  * @throws StackError naming every missing piece and how to install it.
  */
 export function resolveStackBinaries(from: readonly string[] = [PACKAGE_ROOT, process.cwd()]): StackBinaries {

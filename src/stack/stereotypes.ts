@@ -36,7 +36,7 @@ function platformOf(lab: ResolvedLab, device: LabDevice): LabPlatform {
  * (api doc §9.1) plus `appium:app` so the fake driver can start a session without the client
  * sending it (Grid merges the stereotype into the request).
  *
- * @param appPath absolute path of the fake driver's XML app.
+ * @param appPath - absolute path of the fake driver's XML app.
  * @throws StackError for a lab without devices, or two devices with the same udid.
  */
 export function buildStackDevices(lab: ResolvedLab, appPath: string): StackDevice[] {
