@@ -187,3 +187,15 @@ describe('defaultRunName', () => {
     assert.equal(defaultRunName({}, new Date('2026-11-26T21:30:05Z')), 'cucumber 2026-11-26 21:30:05 UTC');
   });
 });
+
+it('unparseable JSON in an env var says it is not valid JSON, quotes it and names the variable', () => {
+  assert.throws(
+    () => loadGridFleetConfig(undefined, { GRIDFLEET_REQUIREMENTS: '[{"platform_id":' }),
+    (error: unknown) => {
+      const message = (error as Error).message;
+      assert.match(message, /requirements = "\[\{\\"platform_id\\":" \(from env GRIDFLEET_REQUIREMENTS\)/);
+      assert.match(message, /expected valid JSON \(this is not: .+\); a JSON array of lanes/);
+      return true;
+    },
+  );
+});

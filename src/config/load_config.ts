@@ -113,6 +113,15 @@ function parseEnv(kind: EnvKind, raw: string): unknown {
   }
 }
 
+function jsonError(text: string): string {
+  try {
+    JSON.parse(text);
+    return 'no error';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 function zodReason(error: z.ZodError): string {
   const first = error.issues[0];
   if (!first) return '';
@@ -198,11 +207,16 @@ export function loadGridFleetConfig(
       out[key] = parsed.data;
       sources[key] = source;
     } else {
+      const invalidJson = (value as { invalidJson?: unknown } | null)?.invalidJson;
       issues.push({
         field: key,
         source,
-        value: describeValue(value),
-        expected: `${spec.expected}${zodReason(parsed.error)}`,
+        value: describeValue(typeof invalidJson === 'string' ? invalidJson : value),
+        // Unparseable JSON says so first: "expected a JSON array" alone reads as a shape problem.
+        expected:
+          typeof invalidJson === 'string'
+            ? `valid JSON (this is not: ${jsonError(invalidJson)}); ${spec.expected}`
+            : `${spec.expected}${zodReason(parsed.error)}`,
       });
     }
   }
