@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { type RunningLab, startLab } from '../../src/lab';
 import { DEMO_LAB_PATH, parseLabFile } from '../../src/lab/lab_file';
 import { FixtureSuite } from '../cucumber/support/cucumber_fixture';
@@ -26,13 +27,7 @@ function ambiguousLab() {
   const text = readFileSync(DEMO_LAB_PATH, 'utf8')
     .replace(/state: disabled/, 'state: enabled')
     .replace(/- id: android_espresso/, '- id: android_mobile');
-  return parseLabFile(parseYamlText(text), 'ambiguous.yaml');
-}
-
-function parseYamlText(text: string): unknown {
-  // biome-ignore lint/style/noCommonJs: yaml is a dependency; required lazily like the lab does
-  const yaml = require('yaml') as typeof import('yaml');
-  return yaml.parse(text);
+  return parseLabFile(parseYaml(text), 'ambiguous.yaml');
 }
 
 async function apiRequests(lab: RunningLab): Promise<string[]> {

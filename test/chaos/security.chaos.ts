@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { DEMO_LAB_PATH, parseLabFile } from '../../src/lab/lab_file';
 import { FixtureSuite } from '../cucumber/support/cucumber_fixture';
 import { ANDROID_LANE, FIXTURE_STEPS } from '../cucumber/support/fixture_steps';
@@ -21,12 +22,10 @@ const DATA_MARKER = 'DATAMARK9023';
 
 /** The demo lab with markers in every device's config and test data. */
 function markedLab() {
-  // biome-ignore lint/style/noCommonJs: yaml is a runtime dependency
-  const yaml = require('yaml') as typeof import('yaml');
   const text = readFileSync(DEMO_LAB_PATH, 'utf8')
     .replace(/app_username: /g, `app_username: ${CONFIG_MARKER}-`)
     .replace(/account: \{ user: /g, `account: { user: ${DATA_MARKER}-`);
-  return parseLabFile(yaml.parse(text), 'marked.yaml');
+  return parseLabFile(parseYaml(text), 'marked.yaml');
 }
 
 /** Every regular file under `dir` (not following the node_modules link). */
