@@ -1,8 +1,8 @@
 /**
- * The rest of the fault matrix (`npm run test:chaos` runs this after the fast rows): one 500 on each
- * endpoint, manager outages, Appium/Grid faults and cucumber interruptions.
+ * The rest of the fault matrix (`npm run test:chaos` runs this after the fast rows): random 5xx, one 500
+ * on each endpoint, manager outages, Appium/Grid faults and cucumber interruptions.
  */
 import { matrixSuite } from './support/matrix_suite';
-import { ENDPOINT_ROWS, OUTAGE_ROWS, STACK_ROWS } from './support/rows';
+import { ENDPOINT_ROWS, OUTAGE_ROWS, RANDOM_ROWS, STACK_ROWS } from './support/rows';
 
-matrixSuite('fault matrix (full rows)', [...ENDPOINT_ROWS, ...OUTAGE_ROWS, ...STACK_ROWS]);
+matrixSuite('fault matrix (full rows)', [...RANDOM_ROWS, ...ENDPOINT_ROWS, ...OUTAGE_ROWS, ...STACK_ROWS]);
