@@ -51,7 +51,16 @@ export interface ClaimAllocatorOptions {
    * end a no-claimable wait at once instead of after the server's Retry-After.
    */
   claimWakeUp?: (runId: string) => (wake: () => void) => () => void;
+  /**
+   * True when this worker's last release on the run was handed to a waiting sibling: its next claim then
+   * queues behind the waiters (waits for a wake-up, at most {@link HANDOFF_WAIT_MS}) instead of racing
+   * them, which would cost one refused claim per release. Called once per claim.
+   */
+  claimHandedOff?: (runId: string) => boolean;
 }
+
+/** Longest wait before the first claim after a hand-off, should no wake-up come (a waiter's thread died). */
+export const HANDOFF_WAIT_MS = 1_000;
 
 const MAX_REASON = 200;
 
@@ -86,6 +95,7 @@ export class ClaimAllocator implements DeviceAllocator {
       maxWaitSec: request.maxWaitSec ?? this.options.claimMaxWaitSec,
       signal: request.signal,
       wakeUp: this.options.claimWakeUp?.(request.runId),
+      waitFirstMs: this.options.claimHandedOff?.(request.runId) ? HANDOFF_WAIT_MS : undefined,
     });
     const ids = { runId: request.runId, deviceId: claim.device_id, workerId: request.workerId };
     let driver: Browser | undefined;

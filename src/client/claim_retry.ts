@@ -29,6 +29,11 @@ export interface ClaimRetryOptions {
    * with a `wake` callback; must return an unsubscribe function.
    */
   readonly wakeUp?: (wake: () => void) => () => void;
+  /**
+   * Wait this long (or until `wakeUp` fires) before the first attempt: lets a worker that just handed
+   * its device to a waiting sibling queue behind it instead of racing it for the next free device.
+   */
+  readonly waitFirstMs?: number;
 }
 
 /**
@@ -50,6 +55,14 @@ export async function retryClaim<T>(
   }
   const startedAt = clock.now();
   const deadline = startedAt + maxWaitSec * 1000;
+  if (options.waitFirstMs !== undefined && options.waitFirstMs > 0) {
+    await interruptibleSleep(
+      clock,
+      Math.min(options.waitFirstMs, maxWaitSec * 1000),
+      options.signal,
+      options.wakeUp,
+    );
+  }
   for (;;) {
     options.signal?.throwIfAborted();
     try {

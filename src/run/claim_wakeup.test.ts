@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GridFleetClient } from '../client';
+import { retryClaim } from '../client/claim_retry';
 import type { Clock } from '../client/clock';
 import { type RunningLab, startLab } from '../lab';
 import { coordinatorClaimWakeUp } from './claim_wakeup';
@@ -124,5 +125,46 @@ describe('RunCoordinator wake-up bookkeeping', () => {
     // Used up: the next waiter waits for the next release.
     await coordinator.handle({ kind: 'claim-wait', runId: 'r1', waiterId: 'next', waiting: true });
     assert.deepEqual(seen, ['r1/late']);
+  });
+
+  it('tells the releasing worker when its device went to a waiter (so its next claim queues behind)', async () => {
+    const coordinator = new RunCoordinator();
+    assert.deepEqual(await coordinator.handle({ kind: 'lease-closed', runId: 'r1', deviceId: 'd1' }), {});
+    await coordinator.handle({ kind: 'claim-wait', runId: 'r1', waiterId: 'a', waiting: true });
+    await coordinator.handle({ kind: 'claim-wait', runId: 'r1', waiterId: 'b', waiting: true });
+    assert.deepEqual(await coordinator.handle({ kind: 'lease-closed', runId: 'r1', deviceId: 'd1' }), {
+      handedOff: true,
+    });
+  });
+});
+
+describe('retryClaim waitFirstMs (hand-off)', () => {
+  it('makes no attempt before the wake-up, then claims once', async () => {
+    let attempts = 0;
+    let wake: (() => void) | undefined;
+    const claimed = retryClaim(
+      'r1',
+      async () => {
+        attempts += 1;
+        return 'device';
+      },
+      frozenClock,
+      {
+        waitFirstMs: 1_000,
+        wakeUp: (w) => {
+          wake = w;
+          return () => {
+            wake = undefined;
+          };
+        },
+      },
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(attempts, 0);
+    assert.ok(wake, 'the first wait subscribed to wake-ups');
+    wake();
+    assert.equal(await claimed, 'device');
+    assert.equal(attempts, 1);
+    assert.equal(wake, undefined, 'unsubscribed after the wait');
   });
 });

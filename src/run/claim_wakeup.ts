@@ -20,9 +20,9 @@ function listen(): void {
  * The `wakeUp` seam of `claimDeviceWithRetry` for claims on `runId`, wired to the run coordinator: each
  * wait after a no-claimable answer registers with the coordinator, which wakes the oldest waiter of the
  * run when a sibling (another worker thread of this process) releases one of its devices. So a freed
- * device is claimed again in milliseconds instead of after the server's Retry-After, at the price of at
- * most one refused claim per release (when the releasing worker claims the device back first). Only the
- * coordinator is told about waits, never the manager.
+ * device is claimed again in milliseconds instead of after the server's Retry-After. The releasing worker
+ * learns that its device was handed off and queues its next claim behind the waiters (`claimHandedOff`),
+ * so the two do not race for it. Only the coordinator is told about waits, never the manager.
  */
 export function coordinatorClaimWakeUp(runId: string): (wake: () => void) => () => void {
   return (wake) => {

@@ -18,6 +18,8 @@ export interface CoordinatorReply {
   state?: SharedRunState;
   /** Set when the request could not be served. */
   error?: string;
+  /** `lease-closed`: the released device went to a waiting claim of another worker. */
+  handedOff?: boolean;
 }
 
 /**
@@ -185,8 +187,7 @@ export class RunCoordinator {
         return {};
       case 'lease-closed':
         this.leases.delete(`${request.runId}/${request.deviceId}`);
-        this.wakeOneWaiter(request.runId);
-        return {};
+        return this.wakeOneWaiter(request.runId) ? { handedOff: true } : {};
       case 'claim-wait':
         this.claimWait(request.runId, request.waiterId, request.waiting);
         return {};
@@ -203,14 +204,15 @@ export class RunCoordinator {
    * A device of the run was released: wake the oldest waiting claim (one per release, so waiters do not
    * stampede the manager). With nobody waiting, remember the release briefly for a waiter in flight.
    */
-  private wakeOneWaiter(runId: string): void {
+  private wakeOneWaiter(runId: string): boolean {
     const queue = this.waiters.get(runId);
     const waiterId = queue?.shift();
     if (waiterId === undefined) {
       this.unmatchedRelease.set(runId, Date.now());
-      return;
+      return false;
     }
     this.broadcast({ type: 'gridfleet:wake', runId, waiterId });
+    return true;
   }
 
   private claimWait(runId: string, waiterId: string, waiting: boolean): void {

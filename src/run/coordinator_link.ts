@@ -36,7 +36,7 @@ class ChannelLink implements CoordinatorLink {
         const resolve = this.pending.get(data.requestId);
         if (resolve) {
           this.pending.delete(data.requestId);
-          resolve({ state: data.state, error: data.error });
+          resolve({ state: data.state, error: data.error, handedOff: data.handedOff });
         }
       } else if (
         data.type === 'gridfleet:run-ended' ||

@@ -56,7 +56,13 @@ export interface WorkerEnvelope {
 
 /** Messages the coordinator broadcasts. */
 export type CoordinatorMessage =
-  | { type: 'gridfleet:reply'; requestId: string; state?: SharedRunState; error?: string }
+  | {
+      type: 'gridfleet:reply';
+      requestId: string;
+      state?: SharedRunState;
+      error?: string;
+      handedOff?: boolean;
+    }
   | { type: 'gridfleet:run-ended'; runId: string; reason: string }
   | { type: 'gridfleet:shutdown'; reason: string }
   /** A device of `runId` was released: the claim waiting as `waiterId` should retry now. */

@@ -39,6 +39,8 @@ class ScenarioRuntime {
   private readonly endedRuns: Record<string, string> = {};
   private readonly aborts = new Map<string, Set<AbortController>>();
   private readonly attempts = new Map<string, number>();
+  /** Runs whose last release of this thread went to a waiting sibling (see `claimHandedOff`). */
+  private readonly handedOff = new Set<string>();
   private shuttingDown: string | undefined;
   private listening = false;
 
@@ -53,6 +55,7 @@ class ScenarioRuntime {
     for (const key of Object.keys(this.endedRuns)) delete this.endedRuns[key];
     this.aborts.clear();
     this.attempts.clear();
+    this.handedOff.clear();
     this.shuttingDown = undefined;
   }
 
@@ -139,15 +142,17 @@ class ScenarioRuntime {
       cooldownSec: config.cooldownSec,
       catalog: () => this.catalogPromise as Promise<DriverPackCatalogLike>,
       claimWakeUp: coordinatorClaimWakeUp,
+      claimHandedOff: (runId) => this.handedOff.delete(runId),
       tracker: {
         opened: async (lease) => {
           const reply = await coordinatorLink().request({ kind: 'lease-open', lease });
           if (reply.error) throw new RunEndedError(`gridfleet: ${reply.error}`);
         },
         closed: async (lease) => {
-          await coordinatorLink()
+          const reply = await coordinatorLink()
             .request({ kind: 'lease-closed', ...lease })
             .catch(() => undefined);
+          if (reply?.handedOff) this.handedOff.add(lease.runId);
         },
       },
     });
