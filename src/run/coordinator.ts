@@ -84,8 +84,9 @@ export class RunCoordinator {
     } else {
       await this.reserveLanes(client, config);
     }
-    for (const [runId, info] of this.runNames) {
-      if (!info.owned) continue;
+    // Joined runs are heartbeated too: a run shared by CI shards must not expire while a shard still
+    // runs, and a beat only refreshes `last_heartbeat`. Ending a joined run stays its owner's job.
+    for (const runId of this.runNames.keys()) {
       const heartbeat = client.startHeartbeat(runId, config.heartbeatIntervalSec, {
         onStop: (reason, lastState) => {
           if (reason === 'stopped') return;

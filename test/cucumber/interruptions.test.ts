@@ -122,10 +122,11 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
       `Feature: Shard
   Scenario: Shard scenario
     When I look at the screen
+    And I wait 2500 ms
     Then it fails
 `,
       [],
-      { env: { GRIDFLEET_RUN_ID: created.id } },
+      { env: { GRIDFLEET_RUN_ID: created.id, GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '1' } },
     );
     assert.equal(result.exitCode, 1, explain(result));
     const run = await view.run(created.id);
@@ -136,6 +137,14 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
       [],
     );
     assert.match(result.stderr, /joined; left for its owner/);
+    const log = (await fetch(`${fixture.stack.labUrl}/lab/requests`).then((r) => r.json())) as Array<{
+      method: string;
+      path: string;
+    }>;
+    assert.ok(
+      log.some((r) => r.method === 'POST' && r.path === `/api/runs/${created.id}/heartbeat`),
+      'a joined run is heartbeated while the shard runs, so a shared run does not expire under it',
+    );
     const sessions = await view.sessions();
     assert.deepEqual(sessionTable(sessions), [['Shard scenario', 'failed']]);
     await fetch(`${fixture.stack.apiUrl}/runs/${created.id}/cancel`, { method: 'POST' });

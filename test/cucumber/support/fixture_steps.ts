@@ -14,6 +14,10 @@ When('I look at the screen', async function () {
   assert.ok(shot.length > 100, 'screenshot is not empty');
 });
 
+When('I wait {int} ms', async (ms) => {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+});
+
 Then('it fails', function () {
   assert.equal('actual', 'expected');
 });
