@@ -38,7 +38,8 @@ const feature = `Feature: Soak\n${Array.from(
 ).join('\n')}`;
 
 const row: ChaosRow = {
-  id: 'soak',
+  // A shorter soak gets its own id, so it never overwrites the 500-scenario figures.
+  id: SCENARIOS === 500 ? 'soak' : `soak-${SCENARIOS}`,
   group: 'manager',
   fault: `soak: ${SCENARIOS} scenarios, --parallel 4, 3 devices, 5% random 5xx on every /api request`,
   feature,

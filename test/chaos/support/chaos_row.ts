@@ -64,6 +64,11 @@ export interface ChaosRow {
   managerDownAtEnd?: boolean;
   /** Extra figures computed after the run (recorded as `extra`; a false `*_within_*` fails the row). */
   extra?: () => Record<string, unknown>;
+  /**
+   * Why WebDriver sessions may stay on the Grid after this row (recorded, not asserted): e.g. a session
+   * whose Appium died cannot be deleted through the Grid until the Grid's own session timeout.
+   */
+  gridSessionsMayRemain?: string;
   /** A known bug this row shows: the row runs as a node:test `todo` with this symptom. */
   todo?: string;
   /** Expected final run states (default: any terminal state). */
@@ -103,6 +108,14 @@ export function recordFigures(figures: RowFigures): void {
     RESULTS_FILE,
     `${JSON.stringify({ generated_at: new Date().toISOString(), rows: sorted }, null, 2)}\n`,
   );
+}
+
+/** The five most frequent failure causes of the final attempts, with counts. */
+function causes(finals: ReadonlyArray<{ status: string; cause?: string }>): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const a of finals)
+    if (a.status !== 'PASSED') counts.set(a.cause ?? a.status, (counts.get(a.cause ?? a.status) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).slice(0, 5));
 }
 
 function explain(result: CucumberResult, extra = ''): string {
@@ -218,8 +231,11 @@ export async function runChaosRow(
       message_ok: row.message ? row.message.test(text) : true,
       grid_sessions_left: gridLeft.length,
       runs_not_terminal: runsNotTerminal.length,
-      ...(row.extra ? { extra: row.extra() } : {}),
-      ...(unrecordable ? { extra: { sessions_unrecordable: unrecordable } } : {}),
+      extra: {
+        ...(row.extra ? row.extra() : {}),
+        ...(unrecordable ? { sessions_unrecordable: unrecordable } : {}),
+        ...(failedFinals ? { failure_causes: causes(finals) } : {}),
+      },
     };
     recordFigures(figures);
 
@@ -233,7 +249,8 @@ export async function runChaosRow(
         assert.ok(row.runStates.includes(r.state), `run ${r.state}\n${explain(result, context)}`);
     assert.deepEqual([...claimed], [], `devices left claimed/busy\n${explain(result, context)}`);
     assert.deepEqual(wrong, [], `statuses wrong\n${explain(result, context)}`);
-    assert.deepEqual(gridLeft, [], `Grid sessions left\n${explain(result, context)}`);
+    if (!row.gridSessionsMayRemain)
+      assert.deepEqual(gridLeft, [], `Grid sessions left\n${explain(result, context)}`);
     for (const [key, value] of Object.entries(figures.extra ?? {}))
       if (key.includes('_within_')) assert.equal(value, true, `${key}: ${JSON.stringify(figures.extra)}`);
     return figures;

@@ -31,13 +31,14 @@ export const FAST_ROWS: ChaosRow[] = [
   {
     id: 'manager-malformed-json',
     group: 'manager',
-    fault: 'truncated JSON bodies (200) on the first 2 claims and 1 release',
+    fault: 'truncated JSON bodies (200) on the first 2 claims and the first release',
     feature: screens(3),
     faults: [
       { method: 'POST', path: '/api/runs/*/claim', malformed: true, times: 2 },
-      { method: 'POST', path: '/api/runs/*/devices/*/release*', malformed: true, times: 1 },
+      { method: 'POST', path: '/api/runs/*/release', malformed: true, times: 1 },
     ],
     exitCode: 'consistent',
+    message: /Malformed response from POST \/runs\/\{run_id\}\/claim/,
   },
   {
     id: 'manager-401',
@@ -243,7 +244,10 @@ export const STACK_ROWS: ChaosRow[] = [
       await killAndRestartAppium(ctx.stack.pids.appium, ctx.stack.appiumUrl);
       ctx.injected();
     },
+    gridSessionsMayRemain:
+      'the Grid cannot relay the DELETE of a session whose Appium died; it frees the slot at its session timeout (120 s)',
     exitCode: 1,
+    message: /Connection error/,
   },
 ];
 

@@ -10,6 +10,16 @@ export interface ScenarioAttempt {
   status: string;
   /** Whether cucumber will retry this attempt. */
   willBeRetried: boolean;
+  /** First line of the failing step's message (ids and numbers masked), when it failed. */
+  cause?: string;
+}
+
+/** Masks uuids, ports and numbers so equal causes group together. */
+function maskIds(line: string): string {
+  return line
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
+    .replace(/\d+/g, 'N')
+    .slice(0, 200);
 }
 
 const SEVERITY = ['UNKNOWN', 'PASSED', 'SKIPPED', 'PENDING', 'UNDEFINED', 'AMBIGUOUS', 'FAILED'];
@@ -29,7 +39,7 @@ export function readScenarioAttempts(ndjsonPath: string): ScenarioAttempt[] {
   const testCases = new Map<string, string>();
   const started = new Map<
     string,
-    { name: string; attempt: number; status: string; finished: boolean; retried: boolean }
+    { name: string; attempt: number; status: string; finished: boolean; retried: boolean; cause?: string }
   >();
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -54,8 +64,12 @@ export function readScenarioAttempts(ndjsonPath: string): ScenarioAttempt[] {
     }
     if (envelope.testStepFinished) {
       const entry = started.get(String(envelope.testStepFinished.testCaseStartedId));
-      const status = String((envelope.testStepFinished.testStepResult as { status: string }).status);
-      if (entry && SEVERITY.indexOf(status) > SEVERITY.indexOf(entry.status)) entry.status = status;
+      const result = envelope.testStepFinished.testStepResult as { status: string; message?: string };
+      const status = String(result.status);
+      if (entry && SEVERITY.indexOf(status) > SEVERITY.indexOf(entry.status)) {
+        entry.status = status;
+        if (result.message) entry.cause = maskIds(result.message.split('\n')[0] ?? '');
+      }
     }
     if (envelope.testCaseFinished) {
       const entry = started.get(String(envelope.testCaseFinished.testCaseStartedId));
@@ -70,6 +84,7 @@ export function readScenarioAttempts(ndjsonPath: string): ScenarioAttempt[] {
     attempt: e.attempt,
     status: e.finished ? e.status : 'UNFINISHED',
     willBeRetried: e.retried,
+    ...(e.cause ? { cause: e.cause } : {}),
   }));
 }
 
