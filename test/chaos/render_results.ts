@@ -4,6 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { RESULTS_FILE, type RowFigures } from './support/chaos_row';
+import { ENDPOINT_ROWS, FAST_ROWS, OUTAGE_ROWS, RANDOM_ROWS, STACK_ROWS } from './support/rows';
+
+/** Rows that check a message (the others recover, or only need the exit code). */
+const CHECKED = new Set(
+  [...FAST_ROWS, ...RANDOM_ROWS, ...ENDPOINT_ROWS, ...OUTAGE_ROWS, ...STACK_ROWS]
+    .filter((r) => r.message)
+    .map((r) => r.id),
+);
 
 const { generated_at, rows } = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as {
   generated_at: string;
@@ -21,6 +29,6 @@ console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of sorted) {
   const exit = `${r.exit_code} (${r.expected_exit_code})`;
   console.log(
-    `| \`${r.id}\` | ${r.group} | ${r.fault.replace(/\|/g, '\\|')} | ${r.runs} | ${r.scenarios} | ${r.faults_injected} | ${r.claims_leaked} | ${r.statuses_wrong} | ${exit} | ${r.message_ok ? 'yes' : 'no'} |`,
+    `| \`${r.id}\` | ${r.group} | ${r.fault.replace(/\|/g, '\\|')} | ${r.runs} | ${r.scenarios} | ${r.faults_injected} | ${r.claims_leaked} | ${r.statuses_wrong} | ${exit} | ${CHECKED.has(r.id) ? (r.message_ok ? 'yes' : 'NO') : '–'} |`,
   );
 }
