@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
-import { resolvePackPlatform } from '../appium/pack_platform_resolver';
 import { GridFleetClient } from '../client/client';
 import type { RunDetail, RunRead } from '../client/schemas/run';
+import { toDeviceRequirements } from '../run/lane_requirements';
 import { formatRunSummary } from '../run/summary';
 import type { ProjectConfig } from './project_config';
 
@@ -52,17 +52,7 @@ export async function createRun(
     );
   }
   const client = new GridFleetClient(config.apiUrl);
-  const needsCatalog = project.lanes.some((l) => l.pack_id === undefined);
-  const catalog = needsCatalog ? await client.getDriverPackCatalog() : [];
-  const requirements = project.lanes.map((lane) => ({
-    packId: lane.pack_id ?? resolvePackPlatform({ platformId: lane.platform_id, catalog, env: {} }).packId,
-    platformId: lane.platform_id,
-    osVersion: lane.os_version ?? null,
-    count: lane.count ?? null,
-    allocation: lane.allocation ?? null,
-    minCount: lane.min_count ?? null,
-    tags: lane.tags ?? null,
-  }));
+  const requirements = await toDeviceRequirements(client, project.lanes);
   io.err(
     `gridfleet: reserving run "${config.runName}" at ${config.apiUrl} (${requirements.map((r) => `${r.packId}/${r.platformId}`).join(', ')})`,
   );

@@ -1,4 +1,3 @@
-import { resolvePackPlatform } from '../appium/pack_platform_resolver';
 import { GridFleetClient } from '../client/client';
 import type { RunHeartbeat } from '../client/heartbeat';
 import type { RunRead } from '../client/schemas/run';
@@ -6,6 +5,7 @@ import { type GridFleetConfig, loadGridFleetConfig } from '../config';
 import type { ExitCleanupPlan } from './exit_cleanup';
 import { deleteGridSession, listGridSessions, sessionsOfRuns } from './grid_sweep';
 import type { Lane } from './lane';
+import { toDeviceRequirements } from './lane_requirements';
 import type { CoordinatorMessage, SharedRunState, TrackedLease, WorkerRequest } from './protocol';
 import { formatRunSummary, formatUnreachableSummary } from './summary';
 
@@ -117,28 +117,16 @@ export class RunCoordinator {
   }
 
   private async reserveLanes(client: GridFleetClient, config: GridFleetConfig): Promise<void> {
-    const needsCatalog = config.requirements.some((r) => r.pack_id === undefined);
-    const catalog = needsCatalog ? await client.getDriverPackCatalog() : undefined;
-    const multi = config.requirements.length > 1;
-    for (const requirement of config.requirements) {
-      const packId =
-        requirement.pack_id ??
-        resolvePackPlatform({ platformId: requirement.platform_id, catalog: catalog ?? [], env: {} }).packId;
-      const laneLabel = `${requirement.platform_id}${requirement.os_version ? ` ${requirement.os_version}` : ''}`;
+    const requirements = await toDeviceRequirements(client, config.requirements);
+    const multi = requirements.length > 1;
+    for (const requirement of requirements) {
+      const { packId, platformId } = requirement;
+      const osVersion = requirement.osVersion ?? undefined;
+      const laneLabel = `${platformId}${osVersion ? ` ${osVersion}` : ''}`;
       const name = multi ? `${config.runName} [${laneLabel}]` : config.runName;
       const run = await client.reserveDevices({
         name,
-        requirements: [
-          {
-            packId,
-            platformId: requirement.platform_id,
-            osVersion: requirement.os_version ?? null,
-            count: requirement.count ?? null,
-            allocation: requirement.allocation ?? null,
-            minCount: requirement.min_count ?? null,
-            tags: requirement.tags ?? null,
-          },
-        ],
+        requirements: [requirement],
         ttlMinutes: config.ttlMinutes,
         heartbeatTimeoutSec: config.heartbeatTimeoutSec,
         createdBy: config.createdBy,
@@ -149,8 +137,8 @@ export class RunCoordinator {
         runId: run.id,
         runName: run.name,
         packId,
-        platformId: requirement.platform_id,
-        osVersion: requirement.os_version,
+        platformId,
+        osVersion,
         owned: true,
       });
       await client.activateRun(run.id);
