@@ -275,7 +275,13 @@ export class GridFleetClient extends SessionApi {
    */
   async releaseDeviceSafe(runId: string, request: ReleaseRequest): Promise<boolean> {
     try {
-      await this.releaseDevice(runId, request);
+      // A release lost to a transient failure keeps the device claimed for the rest of the run (other
+      // workers wait for it); one retry is safe: a release that did land answers 409 "is not claimed".
+      await retryTransientOnce(
+        `release of device ${request.deviceId}`,
+        () => this.releaseDevice(runId, request),
+        { clock: this.clock, logger: this.logger },
+      );
       return true;
     } catch (error) {
       if (!(error instanceof GridFleetApiError)) throw error;

@@ -89,4 +89,16 @@ describe('transient failures of idempotent calls are retried once', () => {
     const session = await client.updateSessionStatus('retry-session-1', 'failed');
     assert.equal(session?.status, 'failed');
   });
+
+  test('one 503 on release: the device is released by the retry', async () => {
+    const runId = await activeRun();
+    const claim = await client.claimDevice(runId, { workerId: 'w0' });
+    await lab.fault({ method: 'POST', path: '/api/runs/*/release', status: 503, times: 1 });
+    assert.equal(await client.releaseDeviceSafe(runId, { deviceId: claim.device_id, workerId: 'w0' }), true);
+    const run = await client.getRun(runId);
+    assert.deepEqual(
+      run.devices.filter((d) => d.claimed_by !== null).map((d) => d.device_id),
+      [],
+    );
+  });
 });
