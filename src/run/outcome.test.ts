@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { GridFleetApiError, GridFleetTransportError } from '../client/errors';
 import { isDeviceLevelError, isFailingStatus, sessionVerdict } from './outcome';
 
 class SessionNotCreatedError extends Error {
@@ -48,6 +49,28 @@ describe('isDeviceLevelError', () => {
   it('does not treat a missing element as a device failure', () => {
     const e = new Error('Can\'t call click on element with selector "~Login" because element wasn\'t found');
     assert.equal(isDeviceLevelError(e), false);
+  });
+  it('never treats a manager error as a device failure, even a refused connection', () => {
+    const refused = new GridFleetTransportError({
+      method: 'GET',
+      url: 'http://127.0.0.1:9/api/devices/x/test_data',
+      envVar: 'GRIDFLEET_API_URL',
+      reason: 'connect ECONNREFUSED 127.0.0.1:9',
+      timedOut: false,
+    });
+    assert.match(refused.message, /ECONNREFUSED/);
+    assert.equal(isDeviceLevelError(refused), false);
+    const apiError = new GridFleetApiError({
+      status: 503,
+      code: 'SHUTTING_DOWN',
+      serverMessage: 'The backend is shutting down',
+      requestId: null,
+      details: undefined,
+      legacyDetail: null,
+      method: 'GET',
+      url: 'http://manager/api/devices',
+    });
+    assert.equal(isDeviceLevelError(apiError), false);
   });
   it('recognises webdriver errors by name', () => {
     const e = new Error('x');

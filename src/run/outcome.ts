@@ -1,4 +1,5 @@
 import type { SessionOutcomeStatus } from '../allocation';
+import { GridFleetError } from '../client/errors';
 
 /** Cucumber's test-step result statuses (`Status` of `@cucumber/cucumber`, as strings). */
 export type CucumberStatus =
@@ -46,6 +47,8 @@ export function isDeviceLevelError(error: unknown): boolean {
   const name = error instanceof Error ? error.name : '';
   const ctor = error instanceof Error ? error.constructor?.name : '';
   if (/Assertion/i.test(name) || /Assertion/i.test(ctor ?? '')) return false;
+  // A manager error (even a refused connection) says nothing about the device: no cooldown for it.
+  if (error instanceof GridFleetError) return false;
   if (DEVICE_ERROR_NAMES.has(name) || DEVICE_ERROR_NAMES.has(ctor ?? '')) return true;
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return DEVICE_ERROR_TEXT.test(message);
