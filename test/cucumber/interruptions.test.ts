@@ -4,29 +4,12 @@
  * must show every run terminal, no device claimed and no session running.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { withStack } from '../support';
-import { type CucumberResult, FixtureSuite, type RunOptions } from './support/cucumber_fixture';
-import { ANDROID_LANE, FIXTURE_STEPS } from './support/fixture_steps';
-import { ManagerView } from './support/manager_view';
+import { describe, test } from 'node:test';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
+import { explain, suiteOnStack } from './support/suite_on_stack';
 
-const fixture = withStack();
-let view: ManagerView;
-const suites: FixtureSuite[] = [];
-
-async function runSuite(feature: string, args: string[], options: RunOptions = {}): Promise<CucumberResult> {
-  const suite = await FixtureSuite.create({
-    'features/suite.feature': feature,
-    'support/steps.js': FIXTURE_STEPS,
-  });
-  suites.push(suite);
-  return suite.run(args, { ...options, env: { ...fixture.stack.env, ...ANDROID_LANE, ...options.env } });
-}
-
-function explain(result: CucumberResult): string {
-  return `exit ${result.exitCode} signal ${result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
-}
+const onStack = suiteOnStack();
+const { fixture, runSuite } = onStack;
 
 const WAITING_SUITE = `Feature: Interrupted
   Scenario: Waits for a signal
@@ -38,16 +21,6 @@ const WAITING_SUITE = `Feature: Interrupted
 `;
 
 describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 }, () => {
-  before(() => {
-    view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl, fixture.stack.gridUrl);
-  });
-  beforeEach(async () => {
-    await view.reset();
-  });
-  after(async () => {
-    for (const suite of suites) await suite.remove();
-  });
-
   test('process.exit in a step (worker thread crash) in --parallel 2', async () => {
     const result = await runSuite(
       `Feature: Crash
@@ -62,7 +35,7 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
     );
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(result.stdout + result.stderr, /exited unexpectedly with code 3/);
-    const { runs, sessions } = await assertNoLeaks(view);
+    const { runs, sessions } = await assertNoLeaks(onStack.view);
     assert.equal(runs.length, 1);
     assert.equal(runs[0]?.state, 'cancelled', 'a crashed run is never completed');
     const crashed = sessions.find((s) => s.test_name === 'Crashes its worker');
@@ -84,7 +57,7 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
       result.stderr,
       /gridfleet: process exited early; ended 1 session\(s\)\/claim\(s\) and cancelled 1 run\(s\)/,
     );
-    const { runs, sessions } = await assertNoLeaks(view);
+    const { runs, sessions } = await assertNoLeaks(onStack.view);
     assert.equal(runs[0]?.state, 'cancelled');
     assert.deepEqual(sessionTable(sessions), [['Takes the process down', 'error']]);
   });
@@ -100,7 +73,7 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
         });
         assert.equal(result.exitCode, code, explain(result));
         assert.match(result.stderr, new RegExp(`gridfleet: ${signal} received`));
-        const { runs, sessions } = await assertNoLeaks(view);
+        const { runs, sessions } = await assertNoLeaks(onStack.view);
         assert.equal(runs.length, 1);
         assert.equal(runs[0]?.state, 'cancelled');
         const interrupted = sessionTable(sessions).filter(([name]) => name === 'Waits for a signal');
@@ -129,7 +102,7 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
       { env: { GRIDFLEET_RUN_ID: created.id, GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '1' } },
     );
     assert.equal(result.exitCode, 1, explain(result));
-    const run = await view.run(created.id);
+    const run = await onStack.view.run(created.id);
     assert.notEqual(run.state, 'cancelled', 'a joined run is never cancelled by the joiner');
     assert.notEqual(run.state, 'completed', 'a joined run is never completed by the joiner');
     assert.deepEqual(
@@ -145,9 +118,9 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
       log.some((r) => r.method === 'POST' && r.path === `/api/runs/${created.id}/heartbeat`),
       'a joined run is heartbeated while the shard runs, so a shared run does not expire under it',
     );
-    const sessions = await view.sessions();
+    const sessions = await onStack.view.sessions();
     assert.deepEqual(sessionTable(sessions), [['Shard scenario', 'failed']]);
     await fetch(`${fixture.stack.apiUrl}/runs/${created.id}/cancel`, { method: 'POST' });
-    await assertNoLeaks(view);
+    await assertNoLeaks(onStack.view);
   });
 });

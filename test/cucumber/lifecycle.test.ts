@@ -4,45 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { withStack } from '../support';
-import { type CucumberResult, FixtureSuite, REPO_ROOT } from './support/cucumber_fixture';
-import { ANDROID_LANE, CANCEL_STEP, FIXTURE_STEPS } from './support/fixture_steps';
-import { ManagerView } from './support/manager_view';
+import { describe, test } from 'node:test';
+import { FixtureSuite, REPO_ROOT } from './support/cucumber_fixture';
+import { ANDROID_LANE, FIXTURE_STEPS } from './support/fixture_steps';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
+import { explain, suiteOnStack } from './support/suite_on_stack';
 
-const fixture = withStack();
-let view: ManagerView;
-const suites: FixtureSuite[] = [];
-
-async function runSuite(
-  feature: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<CucumberResult> {
-  const suite = await FixtureSuite.create({
-    'features/suite.feature': feature,
-    'support/steps.js': FIXTURE_STEPS + CANCEL_STEP,
-  });
-  suites.push(suite);
-  return suite.run(args, { env: { ...fixture.stack.env, ...ANDROID_LANE, ...env } });
-}
-
-function explain(result: CucumberResult): string {
-  return `exit ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
-}
+const onStack = suiteOnStack();
+const { fixture, suites, runSuite } = onStack;
 
 describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
-  before(() => {
-    view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl, fixture.stack.gridUrl);
-  });
-  beforeEach(async () => {
-    await view.reset();
-  });
-  after(async () => {
-    for (const suite of suites) await suite.remove();
-  });
-
   test('all pass in --parallel 2: sessions named after scenarios, passed, run completed, nothing claimed', async () => {
     const result = await runSuite(
       `Feature: Screens
@@ -63,7 +34,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       ['--parallel', '2'],
     );
     assert.equal(result.exitCode, 0, explain(result));
-    const { runs, sessions } = await assertNoLeaks(view);
+    const { runs, sessions } = await assertNoLeaks(onStack.view);
     assert.equal(runs.length, 1);
     assert.equal(runs[0]?.state, 'completed');
     assert.deepEqual(sessionTable(sessions), [
@@ -81,7 +52,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       assert.match(String(caps['gridfleet:workerId']), /^worker-[01]$/);
       assert.match(String(caps['gridfleet:scenarioUri']), /^features\/suite\.feature:\d+$/);
     }
-    const requests = await view.requests();
+    const requests = await onStack.view.requests();
     const claims = requests.filter((r) => /^POST \/api\/runs\/[^/]+\/claim/.test(r));
     assert.equal(claims.length, 3, requests.join('\n'));
     assert.ok(
@@ -110,7 +81,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       ['--parallel', '2', '--format', 'html:report.html'],
     );
     assert.equal(result.exitCode, 1, explain(result));
-    const { runs, sessions } = await assertNoLeaks(view);
+    const { runs, sessions } = await assertNoLeaks(onStack.view);
     assert.equal(runs[0]?.state, 'cancelled');
     assert.deepEqual(sessionTable(sessions), [
       ['Breaks', 'failed'],
@@ -132,10 +103,10 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
     Then it fails
 `,
       [],
-      { GRIDFLEET_ON_FAILURE: 'complete' },
+      { env: { GRIDFLEET_ON_FAILURE: 'complete' } },
     );
     assert.equal(result.exitCode, 1, explain(result));
-    const { runs } = await assertNoLeaks(view);
+    const { runs } = await assertNoLeaks(onStack.view);
     assert.equal(runs[0]?.state, 'completed');
   });
 
@@ -150,7 +121,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
     );
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(result.stdout, /fixture setup exploded/);
-    const { runs, sessions } = await assertNoLeaks(view);
+    const { runs, sessions } = await assertNoLeaks(onStack.view);
     assert.equal(runs[0]?.state, 'cancelled');
     assert.deepEqual(sessionTable(sessions), [['Setup explodes', 'error']]);
   });
@@ -166,7 +137,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
     );
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(result.stdout, /timed out/);
-    const { sessions } = await assertNoLeaks(view);
+    const { sessions } = await assertNoLeaks(onStack.view);
     assert.deepEqual(sessionTable(sessions), [['Hangs', 'failed']]);
   });
 
@@ -184,7 +155,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       ['--fail-fast'],
     );
     assert.equal(result.exitCode, 1, explain(result));
-    const { sessions } = await assertNoLeaks(view);
+    const { sessions } = await assertNoLeaks(onStack.view);
     assert.deepEqual(sessionTable(sessions), [['First breaks', 'failed']]);
   });
 
@@ -198,7 +169,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       ['--retry', '1', '--parallel', '2'],
     );
     assert.equal(result.exitCode, 0, explain(result));
-    const { runs, sessions } = await assertNoLeaks(view);
+    const { runs, sessions } = await assertNoLeaks(onStack.view);
     assert.equal(runs[0]?.state, 'completed');
     assert.deepEqual(sessionTable(sessions), [
       ['Flaky screen', 'failed'],
@@ -220,19 +191,21 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
 `,
       [],
       {
-        GRIDFLEET_CAPABILITIES: JSON.stringify({
-          android_mobile: { 'appium:automationName': 'NoSuchDriver' },
-        }),
+        env: {
+          GRIDFLEET_CAPABILITIES: JSON.stringify({
+            android_mobile: { 'appium:automationName': 'NoSuchDriver' },
+          }),
+        },
       },
     );
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(result.stdout, /session|capabilit/i);
-    const { sessions } = await assertNoLeaks(view);
+    const { sessions } = await assertNoLeaks(onStack.view);
     assert.equal(sessions.length, 1);
     assert.match(sessions[0]?.session_id ?? '', /^error-[0-9a-f-]{36}$/);
     assert.equal(sessions[0]?.status, 'error');
     assert.equal(sessions[0]?.test_name, 'No node matches');
-    const cooldowns = (await view.requests()).filter((r) => /\/release-with-cooldown$/.test(r));
+    const cooldowns = (await onStack.view.requests()).filter((r) => /\/release-with-cooldown$/.test(r));
     assert.equal(cooldowns.length, 1, 'the device is released with a cooldown');
   });
 
@@ -249,7 +222,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       [],
     );
     assert.equal(result.exitCode, 1, explain(result));
-    const { sessions } = await assertNoLeaks(view);
+    const { sessions } = await assertNoLeaks(onStack.view);
     assert.deepEqual(
       sessionTable(sessions),
       [
@@ -258,7 +231,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       ],
       explain(result),
     );
-    const requests = await view.requests();
+    const requests = await onStack.view.requests();
     assert.equal(
       requests.filter((r) => /\/release-with-cooldown$/.test(r)).length,
       1,
@@ -282,7 +255,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
     );
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(result.stdout, /No GridFleet lane serves platform "roku_network"/);
-    const { sessions } = await assertNoLeaks(view);
+    const { sessions } = await assertNoLeaks(onStack.view);
     assert.deepEqual(sessions, []);
   });
 
@@ -296,14 +269,14 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
     When I look at the screen
 `,
       [],
-      { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '1' },
+      { env: { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '1' } },
     );
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(
       result.stdout,
       /GridFleet run [0-9a-f-]+ \(".+"\) (ended before this scenario could use it: the manager reports it cancelled|has ended)/,
     );
-    const { runs, sessions } = await assertNoLeaks(view);
+    const { runs, sessions } = await assertNoLeaks(onStack.view);
     assert.equal(runs[0]?.state, 'cancelled');
     assert.equal(
       sessions.filter((s) => s.test_name === 'Comes too late').length,
@@ -337,16 +310,16 @@ Then('the world is mine', function () {
     const result = await suite.run(['--parallel', '2'], { env: { ...fixture.stack.env, ...ANDROID_LANE } });
     assert.equal(result.exitCode, 0, explain(result));
     assert.match(result.stdout, /\n2 hooks \(2 passed\)/, 'one coordinator BeforeAll and one AfterAll');
-    const { sessions } = await assertNoLeaks(view);
+    const { sessions } = await assertNoLeaks(onStack.view);
     assert.deepEqual(sessionTable(sessions), [['Uses my world', 'passed']]);
   });
 
   test('an invalid config fails the run at once, naming field, value and expectation, and reserves nothing', async () => {
     const result = await runSuite(`Feature: X\n  Scenario: Y\n    When I look at the screen\n`, [], {
-      GRIDFLEET_TTL_MINUTES: 'forever',
+      env: { GRIDFLEET_TTL_MINUTES: 'forever' },
     });
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(result.stdout + result.stderr, /ttlMinutes = "forever" \(from env GRIDFLEET_TTL_MINUTES\)/);
-    assert.deepEqual(await view.runs(), []);
+    assert.deepEqual(await onStack.view.runs(), []);
   });
 });

@@ -1,0 +1,58 @@
+import { after, beforeEach } from 'node:test';
+import { type StackFixture, withStack } from '../../support';
+import { type CucumberResult, FixtureSuite, type RunOptions } from './cucumber_fixture';
+import { ANDROID_LANE, CANCEL_STEP, FIXTURE_STEPS } from './fixture_steps';
+import { ManagerView } from './manager_view';
+
+/** The shared setup of the cucumber CLI test files. */
+export interface SuiteOnStack {
+  /** The local stack (lab + Grid + Appium) of this test file. */
+  readonly fixture: StackFixture;
+  /** The manager as an operator sees it; reset before every test. */
+  readonly view: ManagerView;
+  /** Every fixture suite created so far (removed after the file). */
+  readonly suites: FixtureSuite[];
+  /** Writes a fixture suite (the feature + the fixture steps) and runs the real cucumber-js on it. */
+  runSuite(feature: string, args: string[], options?: RunOptions): Promise<CucumberResult>;
+}
+
+/**
+ * Registers the node:test hooks the cucumber CLI tests share: one stack for the file, a `ManagerView`
+ * reset before each test, fixture suites removed at the end. Call it at the top level of a test file.
+ */
+export function suiteOnStack(): SuiteOnStack {
+  const fixture = withStack();
+  const suites: FixtureSuite[] = [];
+  let view: ManagerView | undefined;
+  // Created on first use, inside a test: the stack starts in withStack's own before hook.
+  const managerView = (): ManagerView => {
+    view ??= new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl, fixture.stack.gridUrl);
+    return view;
+  };
+  beforeEach(async () => {
+    await managerView().reset();
+  });
+  after(async () => {
+    for (const suite of suites) await suite.remove();
+  });
+  return {
+    fixture,
+    suites,
+    get view(): ManagerView {
+      return managerView();
+    },
+    async runSuite(feature, args, options = {}) {
+      const suite = await FixtureSuite.create({
+        'features/suite.feature': feature,
+        'support/steps.js': FIXTURE_STEPS + CANCEL_STEP,
+      });
+      suites.push(suite);
+      return suite.run(args, { ...options, env: { ...fixture.stack.env, ...ANDROID_LANE, ...options.env } });
+    },
+  };
+}
+
+/** Exit code, signal and both output streams of a cucumber run, for assertion messages. */
+export function explain(result: CucumberResult): string {
+  return `exit ${result.exitCode} signal ${result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
