@@ -87,11 +87,11 @@ export class GridFleetApiError extends GridFleetError implements ApiFailure {
   }
 }
 
-/** The manager could not be reached (connection refused, DNS failure, timeout, reset). */
 /** OpenSSL/Node error codes of a rejected server certificate (self-signed, unknown CA, expired, wrong host). */
 const TLS_CERT_REASON =
   /SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|CERT_(HAS_EXPIRED|NOT_YET_VALID|UNTRUSTED|REJECTED|SIGNATURE_FAILURE)|ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO/;
 
+/** The manager could not be reached (connection refused, DNS failure, timeout, reset, rejected certificate). */
 export class GridFleetTransportError extends GridFleetError {
   /** HTTP method, upper case. */
   readonly method: string;
