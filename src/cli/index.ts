@@ -1,5 +1,5 @@
 /**
- * The `gridfleet-cucumber` command line: `doctor` and the CI run commands.
+ * The `gridfleet-cucumber` command line: `doctor`, the CI run commands and the report mergers.
  *
  * @packageDocumentation
  */
@@ -9,5 +9,15 @@ export { type DoctorReport, type DoctorReportEntry, runDoctor } from './doctor';
 export { type CheckResult, type DoctorCheck, doctorChecks } from './doctor_checks';
 export { type CliIo, runCli, USAGE } from './main';
 export { type JunitTotals, mergeJunitFiles } from './merge_junit';
+export { type MergedMessages, mergeMessageStreams, type ShardMessages } from './merge_messages';
+export { mergeMessageFiles, writeHtmlReport, writeMessageFile } from './merge_reports';
+export {
+  type Envelope,
+  envelopeType,
+  MESSAGE_TYPES,
+  MessageStreamError,
+  parseMessageStream,
+  readMessageFile,
+} from './message_stream';
 export { loadProjectConfig, type ProjectConfig, UsageError } from './project_config';
 export { createRun, finishRun, heartbeatRun, RunCommandError } from './run_commands';

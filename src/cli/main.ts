@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { runDoctor } from './doctor';
 import { doctorChecks } from './doctor_checks';
 import { mergeJunitFiles } from './merge_junit';
+import { mergeMessageFiles, writeHtmlReport, writeMessageFile } from './merge_reports';
 import { loadProjectConfig, UsageError } from './project_config';
 import { createRun, finishRun, heartbeatRun, RunCommandError } from './run_commands';
 
@@ -21,6 +22,8 @@ Commands:
   run finish [ID]              complete the run (or per onFailure policy with --status failed); prints its summary
   run heartbeat [ID]           heartbeat the run once (or --every SEC until it ends or is stopped)
   report junit FILE...         merge the shards' JUnit files (cucumber-js --format junit:FILE) into --output
+  report html FILE...          merge the shards' message files (cucumber-js --format message:FILE) into one HTML report
+  report messages FILE...      merge the shards' message files into one message stream (NDJSON) for other tools
 
 Options (every command):
   -c, --config FILE            cucumber config file (default: cucumber's own discovery in the current directory)
@@ -37,8 +40,8 @@ run finish:
       --status passed|failed   outcome of the shards (default passed); failed cancels unless onFailure is "complete"
 run heartbeat:
       --every SEC              keep heartbeating every SEC seconds
-report junit:
-  -o, --output FILE            where the merged JUnit report goes (required)
+report junit|html|messages:
+  -o, --output FILE            where the merged report goes (required)
 
 ID defaults to GRIDFLEET_RUN_ID. Exit codes: 0 ok/ready, 1 not ready or failed, 2 usage error.
 Environment: GRIDFLEET_API_URL, GRID_URL, GRIDFLEET_TESTKIT_USERNAME/_PASSWORD and every GRIDFLEET_* setting.`;
@@ -162,15 +165,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (command === 'report') {
       onlyFor(['output']);
-      if (sub !== 'junit')
-        throw new UsageError('report needs a format: report junit --output FILE SHARD.xml...');
-      if (!values.output) throw new UsageError('report junit needs --output FILE (the merged report).');
+      const shape = sub === 'junit' ? 'SHARD.xml' : 'SHARD.ndjson';
+      if (sub !== 'junit' && sub !== 'html' && sub !== 'messages')
+        throw new UsageError(
+          `report needs a format: junit, html or messages${sub === undefined ? '' : ` (got "${sub}")`}; e.g. report html -o reports/cucumber.html reports/messages-*.ndjson`,
+        );
+      if (!values.output) throw new UsageError(`report ${sub} needs --output FILE (the merged report).`);
       if (rest.length === 0)
-        throw new UsageError('report junit needs the shard files to merge, e.g. reports/junit-*.xml.');
-      const totals = mergeJunitFiles(rest, values.output);
+        throw new UsageError(`report ${sub} needs the shard files to merge (${shape}...).`);
+      if (sub === 'junit') {
+        const totals = mergeJunitFiles(rest, values.output);
+        out(
+          `gridfleet-cucumber: merged ${rest.length} file(s), ${totals.suites} suite(s) into ${values.output}: ` +
+            `tests ${totals.tests}, failures ${totals.failures}, errors ${totals.errors}, skipped ${totals.skipped}`,
+        );
+        return 0;
+      }
+      const merged = mergeMessageFiles(rest);
+      for (const warning of merged.warnings) err(`gridfleet-cucumber: warning: ${warning}`);
+      if (sub === 'html') await writeHtmlReport(merged.envelopes, values.output);
+      else await writeMessageFile(merged.envelopes, values.output);
       out(
-        `gridfleet-cucumber: merged ${rest.length} file(s), ${totals.suites} suite(s) into ${values.output}: ` +
-          `tests ${totals.tests}, failures ${totals.failures}, errors ${totals.errors}, skipped ${totals.skipped}`,
+        `gridfleet-cucumber: merged ${rest.length} message stream(s) into ${values.output}: ` +
+          `${merged.pickles} scenario(s), ${merged.testCases} test case(s), run ${merged.success ? 'passed' : 'failed'}`,
       );
       return 0;
     }
