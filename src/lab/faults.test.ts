@@ -54,6 +54,50 @@ describe('fault injection and request log', () => {
     assert.equal((await call(lab.apiUrl, 'GET', '/driver-packs/catalog')).status, 200);
   });
 
+  test('applied: the claim lands, then its answer is replaced (500, or a dropped connection)', async () => {
+    const run = await call(lab.apiUrl, 'POST', '/runs', {
+      name: 'applied',
+      requirements: [{ pack_id: 'appium-uiautomator2', platform_id: 'android_mobile', count: 2 }],
+    });
+    assert.equal(run.status, 201);
+    const claimPath = `/runs/${run.body.id}/claim`;
+    await admin('POST', '/faults', { path: '/api/runs/*/claim', status: 500, applied: true, times: 1 });
+    const lost = await call(lab.apiUrl, 'POST', claimPath, { worker_id: 'w-applied' });
+    assert.equal(lost.status, 500);
+    assert.equal(lost.body.error.code, 'INTERNAL_ERROR');
+    await admin('POST', '/faults', { path: '/api/runs/*/claim', drop: true, applied: true, times: 1 });
+    await assert.rejects(
+      fetch(`${lab.apiUrl}${claimPath}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ worker_id: 'w-dropped' }),
+      }),
+    );
+    const detail = await call(lab.apiUrl, 'GET', `/runs/${run.body.id}`);
+    const owners = detail.body.devices.map((d: { claimed_by: string | null }) => d.claimed_by).sort();
+    assert.deepEqual(owners, ['w-applied', 'w-dropped'], 'both claims landed although no answer said so');
+    const log = (await admin('GET', '/requests')).body as Array<{
+      path: string;
+      status: number;
+      fault_id: string | null;
+    }>;
+    const claims = log.filter((e) => e.path.endsWith('/claim'));
+    assert.deepEqual(
+      claims.map((e) => [e.status, e.fault_id !== null]),
+      [
+        [500, true],
+        [0, true],
+      ],
+    );
+    await admin('POST', '/reset');
+  });
+
+  test('applied needs an answer to replace', async () => {
+    const r = await admin('POST', '/faults', { path: '/api/devices', latency_ms: 10, applied: true });
+    assert.equal(r.status, 400);
+    assert.match(r.body.error.message, /applied: true needs status, drop or malformed/);
+  });
+
   test('latency-only faults still answer normally; probability 0 never fires', async () => {
     await admin('POST', '/faults', { path: '/api/devices', latency_ms: 30, times: 1 });
     assert.equal((await call(lab.apiUrl, 'GET', '/devices')).status, 200);

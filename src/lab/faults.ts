@@ -10,6 +10,7 @@ const faultSpecSchema = z
     latency_ms: z.number().min(0).max(600_000).optional(),
     drop: z.boolean().default(false),
     malformed: z.boolean().default(false),
+    applied: z.boolean().default(false),
     message: z.string().optional(),
     code: z.string().optional(),
     body: z.unknown().optional(),
@@ -19,6 +20,9 @@ const faultSpecSchema = z
   })
   .refine((f) => f.status !== undefined || f.latency_ms !== undefined || f.drop || f.malformed, {
     message: 'a fault needs at least one of status, latency_ms, drop or malformed',
+  })
+  .refine((f) => !f.applied || f.status !== undefined || f.drop || f.malformed, {
+    message: 'applied: true needs status, drop or malformed (the answer that replaces the real one)',
   });
 
 /** A fault as posted to `POST /lab/faults`. */

@@ -4,7 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { FaultInjector, faultBody } from './faults';
+import { type Fault, FaultInjector, faultBody } from './faults';
 import { ApiError, FrameworkError } from './http/errors';
 import type { LabResponse, RequestContext } from './http/router';
 import { Router } from './http/router';
@@ -219,6 +219,36 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
         fault_id: faultId,
       });
 
+    /** Answers with the fault's drop / malformed body / status; false when it has none of them. */
+    const answerWithFault = (fault: Fault): boolean => {
+      if (fault.drop) {
+        logEntry(0, fault.id);
+        req.socket.destroy();
+        return true;
+      }
+      if (fault.malformed) {
+        send(
+          res,
+          { status: fault.status ?? 200, headers: fault.headers },
+          requestId,
+          '{"error": {"code": "INTE',
+        );
+        logEntry(fault.status ?? 200, fault.id);
+        return true;
+      }
+      if (fault.status !== undefined) {
+        // The manager's unhandled-error 500 carries no x-request-id header.
+        send(
+          res,
+          { status: fault.status, body: faultBody(fault, requestId), headers: fault.headers },
+          fault.status === 500 ? null : requestId,
+        );
+        logEntry(fault.status, fault.id);
+        return true;
+      }
+      return false;
+    };
+
     const fault = faults.match(method, path);
     if (fault) {
       if (fault.latency_ms) {
@@ -232,31 +262,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
           return;
         }
       }
-      if (fault.drop) {
-        logEntry(0, fault.id);
-        req.socket.destroy();
-        return;
-      }
-      if (fault.malformed) {
-        send(
-          res,
-          { status: fault.status ?? 200, headers: fault.headers },
-          requestId,
-          '{"error": {"code": "INTE',
-        );
-        logEntry(fault.status ?? 200, fault.id);
-        return;
-      }
-      if (fault.status !== undefined) {
-        // The manager's unhandled-error 500 carries no x-request-id header.
-        send(
-          res,
-          { status: fault.status, body: faultBody(fault, requestId), headers: fault.headers },
-          fault.status === 500 ? null : requestId,
-        );
-        logEntry(fault.status, fault.id);
-        return;
-      }
+      // `applied`: the request is served first, then its answer is replaced (a reply lost after commit).
+      if (!fault.applied && answerWithFault(fault)) return;
     }
 
     let r: LabResponse;
@@ -305,6 +312,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
         };
       }
     }
+    if (fault?.applied && answerWithFault(fault)) return;
     send(res, r, headerId);
     logEntry(r.status, fault?.id ?? null);
   };
