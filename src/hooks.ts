@@ -31,6 +31,8 @@ export const HOOK_TIMEOUTS = {
   before: 900_000,
   /** Scenario After: screenshot, quit, status, release. */
   after: 180_000,
+  /** Worker AfterAll: re-send reports lost to a manager outage (bounded to 30 s of retries). */
+  afterAllWorker: 90_000,
 } as const;
 
 /** Names of the gridfleet hooks as they appear in cucumber's output. */
@@ -39,6 +41,7 @@ export const HOOK_NAMES = {
   afterAll: 'gridfleet: end runs and print summary',
   before: 'gridfleet: claim device and start session',
   after: 'gridfleet: screenshot, quit, report status, release device',
+  afterAllWorker: 'gridfleet: re-send lost session statuses and releases',
 } as const;
 
 const REGISTERED = Symbol.for('gridfleet-cucumber.registered');
@@ -109,10 +112,18 @@ export function registerGridFleetHooks(): boolean {
 
   AfterAll(
     { name: HOOK_NAMES.afterAll, on: HookTarget.COORDINATOR, timeout: HOOK_TIMEOUTS.afterAll },
-    async () => {
+    async function () {
+      // Serial runs report from this thread: what an outage kept back goes out before the run ends.
+      await scenarioRuntime.flushPendingReports(this.parameters);
       await existingCoordinator()?.finish('normal');
     },
   );
+
+  // Registered after the coordinator AfterAll: cucumber runs AfterAll hooks in reverse order when serial,
+  // and in parallel runs every worker's AfterAll before the coordinator's, so the run ends after this.
+  AfterAll({ name: HOOK_NAMES.afterAllWorker, timeout: HOOK_TIMEOUTS.afterAllWorker }, async function () {
+    await scenarioRuntime.flushPendingReports(this.parameters);
+  });
 
   Before({ name: HOOK_NAMES.before, timeout: HOOK_TIMEOUTS.before }, async function (this: World, parameter) {
     const tags = tagNames(parameter);

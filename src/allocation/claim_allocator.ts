@@ -8,7 +8,10 @@ import {
   hydrateAllocatedDevice,
 } from '../appium';
 import type { GridFleetClient } from '../client/client';
+import { isTransientFailure, TRANSIENT_RETRY_DELAY_MS } from '../client/transient_retry';
 import type { ClaimInclude } from '../config';
+import { type PendingReports, releaseOrphanClaims, threadPendingReports } from './pending_reports';
+import { ReportSink } from './report_sink';
 import type {
   AcquireRequest,
   DeviceAllocator,
@@ -57,6 +60,11 @@ export interface ClaimAllocatorOptions {
    * them, which would cost one refused claim per release. Called once per claim.
    */
   claimHandedOff?: (runId: string) => boolean;
+  /**
+   * Where reports lost to a transient failure wait to be re-sent (default: this thread's queue,
+   * {@link threadPendingReports}, which the gridfleet AfterAll hooks flush).
+   */
+  pending?: PendingReports;
 }
 
 /** Longest wait before the first claim after a hand-off, should no wake-up come (a waiter's thread died). */
@@ -84,20 +92,54 @@ export function cooldownReason(text: string): string {
  * plain release.
  */
 export class ClaimAllocator implements DeviceAllocator {
-  constructor(private readonly options: ClaimAllocatorOptions) {}
+  private readonly reports: ReportSink;
 
-  /** Claims a device and starts a pinned session on it; nothing stays claimed if this throws. */
+  constructor(private readonly options: ClaimAllocatorOptions) {
+    this.reports = new ReportSink(options.client, options.pending ?? threadPendingReports());
+  }
+
+  /** Reports of this allocator that still wait to be re-sent. */
+  get pendingReports(): PendingReports {
+    return this.reports.pending;
+  }
+
+  /**
+   * Claims a device and starts a pinned session on it; nothing stays claimed if this throws. Reports lost
+   * earlier are re-sent first. A claim that fails transiently is retried within the claim wait, after
+   * releasing whatever the run says this worker holds (the lost claim may have landed).
+   */
   async acquire(request: AcquireRequest): Promise<DeviceLease> {
     const { client, tracker } = this.options;
-    const claim = await client.claimDeviceWithRetry(request.runId, {
-      workerId: request.workerId,
-      include: [...this.options.claimInclude],
-      maxWaitSec: request.maxWaitSec ?? this.options.claimMaxWaitSec,
-      signal: request.signal,
-      wakeUp: this.options.claimWakeUp?.(request.runId),
-      waitFirstMs: this.options.claimHandedOff?.(request.runId) ? HANDOFF_WAIT_MS : undefined,
-    });
+    await this.reports.flush();
+    const orphans = (): Promise<unknown> =>
+      releaseOrphanClaims(client, request.runId, request.workerId, this.reports.keep());
+    let claim: Awaited<ReturnType<GridFleetClient['claimDeviceWithRetry']>>;
+    try {
+      claim = await client.claimDeviceWithRetry(request.runId, {
+        workerId: request.workerId,
+        include: [...this.options.claimInclude],
+        maxWaitSec: request.maxWaitSec ?? this.options.claimMaxWaitSec,
+        signal: request.signal,
+        wakeUp: this.options.claimWakeUp?.(request.runId),
+        waitFirstMs: this.options.claimHandedOff?.(request.runId) ? HANDOFF_WAIT_MS : undefined,
+        recoverTransient: async () => {
+          await this.reports.flush();
+          await orphans();
+        },
+      });
+    } catch (error) {
+      // The last attempt may have landed: check the run for it once the manager answers again.
+      if (isTransientFailure(error)) {
+        this.reports.defer(
+          { kind: 'orphan-claims', runId: request.runId, workerId: request.workerId },
+          error,
+          `check run ${request.runId} for a claim of ${request.workerId}`,
+        );
+      }
+      throw error;
+    }
     const ids = { runId: request.runId, deviceId: claim.device_id, workerId: request.workerId };
+    this.reports.held.add(claim.device_id);
     let driver: Browser | undefined;
     try {
       await tracker.opened({ ...ids, sessionId: undefined });
@@ -137,7 +179,7 @@ export class ClaimAllocator implements DeviceAllocator {
         requestedPlatformId: request.platformId,
         requestedCapabilities: driver.capabilities as Record<string, unknown>,
       });
-      return new ClaimLease(this.options, request.workerId, device, driver, sessionId);
+      return new ClaimLease(this.options, this.reports, request.workerId, device, driver, sessionId);
     } catch (error) {
       if (driver) await quietly(() => driver?.deleteSession());
       await this.failAcquire(request, ids, error);
@@ -151,6 +193,7 @@ export class ClaimAllocator implements DeviceAllocator {
     error: unknown,
   ): Promise<void> {
     const { client, tracker } = this.options;
+    let cooldown: { reason: string; ttlSeconds: number } | undefined;
     try {
       if (error instanceof AppiumDriverCreationError) {
         const p = buildErrorSessionPayload({ error, testName: request.testName });
@@ -166,15 +209,20 @@ export class ClaimAllocator implements DeviceAllocator {
           errorType: p.error_type,
           errorMessage: p.error_message,
         });
-        await releaseWithCooldown(this.options, ids, `driver creation failed: ${p.error_message}`);
+        const reason = cooldownReason(`driver creation failed: ${p.error_message}`);
+        cooldown = { reason, ttlSeconds: this.options.cooldownSec };
+        await releaseWithCooldown(this.options, ids, reason);
       } else {
         await client.releaseDeviceSafe(ids.runId, ids);
       }
     } catch (cleanupError) {
-      process.stderr.write(
-        `gridfleet: could not release device ${ids.deviceId} after a failed setup: ${String(cleanupError)}\n`,
+      this.reports.defer(
+        { kind: 'release', ...ids, cooldown },
+        cleanupError,
+        `release device ${ids.deviceId} after a failed setup`,
       );
     } finally {
+      this.reports.held.delete(ids.deviceId);
       await tracker.closed(ids);
     }
   }
@@ -185,14 +233,20 @@ async function releaseWithCooldown(
   ids: { runId: string; deviceId: string; workerId: string },
   reason: string,
 ): Promise<void> {
+  const request = { ...ids, reason: cooldownReason(reason), ttlSeconds: options.cooldownSec };
   try {
-    await options.client.releaseDeviceWithCooldown(ids.runId, {
-      ...ids,
-      reason: cooldownReason(reason),
-      ttlSeconds: options.cooldownSec,
-    });
-  } catch {
-    // e.g. the run already ended (cooldown is not idempotent after run end): a plain release still frees it.
+    try {
+      await options.client.releaseDeviceWithCooldown(ids.runId, request);
+    } catch (error) {
+      if (!isTransientFailure(error)) throw error;
+      // Once more after a blip; if the first one landed, this one answers 409 "is not claimed".
+      await new Promise((resolve) => setTimeout(resolve, TRANSIENT_RETRY_DELAY_MS));
+      await options.client.releaseDeviceWithCooldown(ids.runId, request);
+    }
+  } catch (error) {
+    // A transient failure is left to the pending queue (which re-sends the cooldown); anything else, e.g.
+    // the run already ended (cooldown is not idempotent after run end): a plain release still frees it.
+    if (isTransientFailure(error)) throw error;
     await options.client.releaseDeviceSafe(ids.runId, ids);
   }
 }
@@ -205,7 +259,7 @@ async function quietly(action: () => Promise<unknown> | undefined): Promise<void
   }
 }
 
-/** A claim-era lease: every step runs at most once and never throws. */
+/** A claim-era lease: every step runs at most once and never throws; lost reports are queued. */
 class ClaimLease implements DeviceLease {
   readonly runId: string;
   private quitDone: Promise<void> | undefined;
@@ -214,6 +268,7 @@ class ClaimLease implements DeviceLease {
 
   constructor(
     private readonly options: ClaimAllocatorOptions,
+    private readonly reports: ReportSink,
     private readonly workerId: string,
     readonly device: AllocatedDevice,
     readonly driver: Browser,
@@ -225,7 +280,11 @@ class ClaimLease implements DeviceLease {
   quit(): Promise<void> {
     this.quitDone ??= (async () => {
       await quietly(() => this.driver.deleteSession());
-      await this.options.client.notifySessionFinished(this.sessionId);
+      await this.reports.send(
+        { kind: 'finished', sessionId: this.sessionId },
+        () => this.options.client.notifySessionFinished(this.sessionId, { suppressErrors: false }),
+        `report session ${this.sessionId} finished`,
+      );
     })();
     return this.quitDone;
   }
@@ -235,34 +294,35 @@ class ClaimLease implements DeviceLease {
    * (one manager round trip less on the scenario's path); {@link ClaimLease.release} waits for it.
    */
   reportStatus(status: SessionOutcomeStatus): Promise<void> {
-    this.statusDone ??= this.options.client
-      .updateSessionStatus(this.sessionId, status)
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        process.stderr.write(`gridfleet: could not report session ${this.sessionId}: ${String(error)}\n`);
-      });
+    this.statusDone ??= this.reports
+      .send(
+        { kind: 'status', sessionId: this.sessionId, status },
+        () => this.options.client.updateSessionStatus(this.sessionId, status, { suppressErrors: false }),
+        `report session ${this.sessionId} ${status}`,
+      )
+      .then(() => undefined);
     return Promise.resolve();
   }
 
   release(outcome: LeaseOutcome): Promise<void> {
     this.releaseDone ??= (async () => {
       const ids = { runId: this.runId, deviceId: this.device.deviceId, workerId: this.workerId };
-      try {
-        if (outcome.cooldown) {
-          await releaseWithCooldown(
-            { ...this.options, cooldownSec: outcome.cooldown.ttlSeconds },
-            ids,
-            outcome.cooldown.reason,
-          );
-        } else {
-          await this.options.client.releaseDeviceSafe(this.runId, ids);
-        }
-      } catch (error) {
-        process.stderr.write(`gridfleet: could not release device ${ids.deviceId}: ${String(error)}\n`);
-      } finally {
-        await this.options.tracker.closed(ids);
-        await this.statusDone;
-      }
+      const cooldown = outcome.cooldown
+        ? { reason: cooldownReason(outcome.cooldown.reason), ttlSeconds: outcome.cooldown.ttlSeconds }
+        : undefined;
+      const released = await this.reports.send(
+        { kind: 'release', ...ids, cooldown },
+        () =>
+          cooldown
+            ? releaseWithCooldown({ ...this.options, cooldownSec: cooldown.ttlSeconds }, ids, cooldown.reason)
+            : this.options.client.releaseDeviceSafe(this.runId, ids),
+        `release device ${ids.deviceId}`,
+      );
+      this.reports.held.delete(ids.deviceId);
+      await this.options.tracker.closed(ids);
+      await this.statusDone;
+      // The manager answered: a good moment to re-send what an earlier outage kept back.
+      if (released) await this.reports.flush();
     })();
     return this.releaseDone;
   }

@@ -1,5 +1,6 @@
 import { type Clock, interruptibleSleep } from './clock';
 import { NoClaimableDevicesError } from './errors';
+import { isTransientFailure } from './transient_retry';
 
 /** Shortest wait between two claim attempts, so a past `next_available_at` cannot cause a busy loop. */
 export const MIN_CLAIM_RETRY_DELAY_MS = 1_000;
@@ -18,6 +19,12 @@ export function claimRetryDelayMs(error: NoClaimableDevicesError, nowMs: number)
   return Math.max(MIN_CLAIM_RETRY_DELAY_MS, Math.min(...candidates));
 }
 
+/** First wait after a transient claim failure; doubled per failure up to {@link MAX_TRANSIENT_CLAIM_DELAY_MS}. */
+export const FIRST_TRANSIENT_CLAIM_DELAY_MS = 1_000;
+
+/** Longest wait between two claim attempts after transient failures (the manager's default Retry-After). */
+export const MAX_TRANSIENT_CLAIM_DELAY_MS = 5_000;
+
 /** Options of a claim retry loop. */
 export interface ClaimRetryOptions {
   /** Give up after this many seconds (default 300). */
@@ -34,12 +41,22 @@ export interface ClaimRetryOptions {
    * its device to a waiting sibling queue behind it instead of racing it for the next free device.
    */
   readonly waitFirstMs?: number;
+  /**
+   * Makes transport errors and 500/502/503/504 retryable. A claim is not idempotent: one that failed this
+   * way may have landed (its answer lost), so before the next attempt the loop calls this to undo it
+   * (e.g. read the run and release what it says this worker holds). When it fails transiently too, the
+   * loop waits and calls it again; the claim is only retried once it succeeded. Without it, a transient
+   * failure is thrown at once.
+   */
+  readonly recoverTransient?: () => Promise<void>;
 }
 
 /**
  * Calls `attempt` until it returns, waiting between no-claimable answers as {@link claimRetryDelayMs}
  * says but never past the deadline. When the time is up it throws a {@link NoClaimableDevicesError}
- * naming the run and how long it waited. Any other error is thrown at once.
+ * naming the run and how long it waited. With `recoverTransient`, transient failures are retried too
+ * (recover first, then claim; 1, 2, 4, 5 … s apart) until the deadline, then the last one is thrown.
+ * Any other error is thrown at once.
  */
 export async function retryClaim<T>(
   runId: string,
@@ -63,12 +80,28 @@ export async function retryClaim<T>(
       options.wakeUp,
     );
   }
+  let mustRecover = false;
+  let transientDelay = FIRST_TRANSIENT_CLAIM_DELAY_MS;
   for (;;) {
     options.signal?.throwIfAborted();
     try {
+      if (mustRecover && options.recoverTransient) {
+        await options.recoverTransient();
+        mustRecover = false;
+      }
       return await attempt();
     } catch (error) {
+      if (options.recoverTransient && isTransientFailure(error)) {
+        // Also when the recovery failed: it must succeed before the next claim.
+        mustRecover = true;
+        const remaining = deadline - clock.now();
+        if (remaining <= 0) throw error;
+        await interruptibleSleep(clock, Math.min(transientDelay, remaining), options.signal);
+        transientDelay = Math.min(transientDelay * 2, MAX_TRANSIENT_CLAIM_DELAY_MS);
+        continue;
+      }
       if (!(error instanceof NoClaimableDevicesError)) throw error;
+      transientDelay = FIRST_TRANSIENT_CLAIM_DELAY_MS;
       const now = clock.now();
       const remaining = deadline - now;
       if (remaining <= 0) {

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { ClaimAllocator, type DeviceLease } from '../allocation';
+import { FINAL_FLUSH_LIMIT_MS, threadPendingReports } from '../allocation/pending_reports';
 import type { DriverPackCatalogLike } from '../appium';
 import { GridFleetApiError, GridFleetClient } from '../client';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
@@ -43,6 +46,8 @@ class ScenarioRuntime {
   private readonly handedOff = new Set<string>();
   private shuttingDown: string | undefined;
   private listening = false;
+  /** Per-thread tag that keeps claim owner ids unique even where hostname and pid repeat (containers). */
+  private readonly ownerTag = randomBytes(3).toString('hex');
 
   /** Forgets everything cached for a previous cucumber run of this process (a new run is starting). */
   reset(): void {
@@ -57,12 +62,33 @@ class ScenarioRuntime {
     this.attempts.clear();
     this.handedOff.clear();
     this.shuttingDown = undefined;
+    threadPendingReports().clear();
   }
 
   /** Worker id for claims: `worker-<CUCUMBER_WORKER_ID>` or `main`. */
   workerId(): string {
     const id = process.env.CUCUMBER_WORKER_ID;
     return id === undefined || id === '' ? 'main' : `worker-${id}`;
+  }
+
+  /**
+   * Owner id of this thread's claims: the worker id plus host, pid and a per-thread tag, e.g.
+   * `worker-0@ci-7:4242:a1b2c3`. CI shards joining one run all have a `worker-0`; with the bare worker id
+   * one shard could release (or, after a lost claim answer, "recover") another shard's device.
+   */
+  claimOwnerId(): string {
+    return `${this.workerId()}@${hostname()}:${process.pid}:${this.ownerTag}`;
+  }
+
+  /**
+   * Re-sends the manager reports this thread could not deliver (session statuses, releases) with a
+   * bounded retry ({@link FINAL_FLUSH_LIMIT_MS}); called by the AfterAll hooks before the run is finished.
+   */
+  async flushPendingReports(parameters: unknown): Promise<void> {
+    const pending = threadPendingReports();
+    if (pending.size === 0) return;
+    process.stderr.write(`gridfleet: re-sending ${pending.size} manager report(s) lost to an outage\n`);
+    await pending.flush(this.client(parameters), FINAL_FLUSH_LIMIT_MS);
   }
 
   /** Next attempt number of a pickle in this thread (retries run on the same worker). */
@@ -182,7 +208,7 @@ class ScenarioRuntime {
         packId: lane.packId,
         platformId: lane.platformId,
         osVersion: request.osVersion ?? lane.osVersion,
-        workerId: world.workerId,
+        workerId: this.claimOwnerId(),
         testName: scenario.name,
         metadata: {
           'gridfleet:feature': scenario.featureName,

@@ -9,6 +9,8 @@ export interface FaultSpec {
   latency_ms?: number;
   drop?: boolean;
   malformed?: boolean;
+  /** Serve the request first, then replace its answer (the effect lands, the reply is lost). */
+  applied?: boolean;
   times?: number;
   probability?: number;
   body?: unknown;

@@ -1,0 +1,232 @@
+import type { GridFleetClient } from '../client/client';
+import { isTransientFailure } from '../client/transient_retry';
+import type { SessionOutcomeStatus } from './types';
+
+/**
+ * A manager call whose loss would leave the dashboard or the device pool wrong, kept until it is sent.
+ * Plain data, so it can be logged and re-sent by any client of the same manager.
+ */
+export type PendingReport =
+  /** `POST /sessions/{id}/finished`. */
+  | { kind: 'finished'; sessionId: string }
+  /** `PATCH /sessions/{id}/status` with the scenario's final status. */
+  | { kind: 'status'; sessionId: string; status: SessionOutcomeStatus }
+  /** `POST /runs/{id}/release` (or release-with-cooldown when `cooldown` is set). */
+  | {
+      kind: 'release';
+      runId: string;
+      deviceId: string;
+      workerId: string;
+      cooldown?: { reason: string; ttlSeconds: number };
+    }
+  /**
+   * A claim by `workerId` failed transiently, so it may have landed: read the run and release every
+   * device it says this worker holds (except the devices this thread's leases hold).
+   */
+  | { kind: 'orphan-claims'; runId: string; workerId: string };
+
+/** Longest a final flush keeps retrying (worker AfterAll, coordinator AfterAll). */
+export const FINAL_FLUSH_LIMIT_MS = 30_000;
+
+const FIRST_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 8_000;
+
+/** What a flush needs besides the client. */
+export interface FlushOptions {
+  /** Devices this thread holds right now (never released by an orphan-claims report). */
+  held?: () => ReadonlySet<string>;
+  /** Where to write one line per report that is given up (default: stderr). */
+  log?: (line: string) => void;
+  /** Sleep (tests may pass a fake; default: a real timer). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const describe = (r: PendingReport): string => {
+  switch (r.kind) {
+    case 'finished':
+      return `session ${r.sessionId} finished`;
+    case 'status':
+      return `session ${r.sessionId} status ${r.status}`;
+    case 'release':
+      return `release of device ${r.deviceId} (run ${r.runId})${r.cooldown ? ' with cooldown' : ''}`;
+    case 'orphan-claims':
+      return `orphan-claim check of ${r.workerId} on run ${r.runId}`;
+  }
+};
+
+const sameTarget = (a: PendingReport, b: PendingReport): boolean => {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'finished':
+    case 'status':
+      return a.sessionId === (b as typeof a).sessionId;
+    case 'release':
+      return a.runId === (b as typeof a).runId && a.deviceId === (b as typeof a).deviceId;
+    case 'orphan-claims':
+      return a.runId === (b as typeof a).runId && a.workerId === (b as typeof a).workerId;
+  }
+};
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Sends one report. Throws what the manager answered (transient or not). */
+async function send(
+  client: GridFleetClient,
+  report: PendingReport,
+  held: ReadonlySet<string>,
+): Promise<void> {
+  switch (report.kind) {
+    case 'finished':
+      await client.notifySessionFinished(report.sessionId, { suppressErrors: false });
+      return;
+    case 'status':
+      await client.updateSessionStatus(report.sessionId, report.status, { suppressErrors: false });
+      return;
+    case 'release': {
+      const ids = { deviceId: report.deviceId, workerId: report.workerId };
+      if (report.cooldown) {
+        try {
+          await client.releaseDeviceWithCooldown(report.runId, {
+            ...ids,
+            reason: report.cooldown.reason,
+            ttlSeconds: report.cooldown.ttlSeconds,
+          });
+          return;
+        } catch (error) {
+          // e.g. the run ended (cooldowns are not idempotent after run end): a plain release still frees it.
+          if (isTransientFailure(error)) throw error;
+        }
+      }
+      await client.releaseDeviceSafe(report.runId, ids);
+      return;
+    }
+    case 'orphan-claims':
+      await releaseOrphanClaims(client, report.runId, report.workerId, held);
+      return;
+  }
+}
+
+/**
+ * Reads the run and releases every device its entries say `workerId` holds, except `held`: undoes a claim
+ * whose answer was lost. Claim-era managers fill `claimed_by`; on later managers it is always null, so
+ * this finds nothing there. Throws what the manager answered.
+ *
+ * @returns the ids of the devices released.
+ */
+export async function releaseOrphanClaims(
+  client: GridFleetClient,
+  runId: string,
+  workerId: string,
+  held: ReadonlySet<string>,
+): Promise<string[]> {
+  const run = await client.getRun(runId);
+  const released: string[] = [];
+  for (const device of run.devices) {
+    if (device.claimed_by !== workerId || held.has(device.device_id)) continue;
+    if (await client.releaseDeviceSafe(runId, { deviceId: device.device_id, workerId })) {
+      released.push(device.device_id);
+    }
+  }
+  return released;
+}
+
+/**
+ * Per-thread queue of manager reports that failed even after their one transient retry (the manager was
+ * restarting, a proxy answered 5xx). They are re-sent, oldest first, at the next chance (before the next
+ * claim, after the next release) and at the end of the worker with a bounded retry, so the run is
+ * finished only after the sessions it recorded carry their scenario's status.
+ */
+export class PendingReports {
+  private queue: PendingReport[] = [];
+  private flushing: Promise<boolean> | undefined;
+
+  /** Queues a report (replacing an older one for the same session, device or claim owner). */
+  add(report: PendingReport): void {
+    this.queue = this.queue.filter((r) => !sameTarget(r, report));
+    this.queue.push(report);
+  }
+
+  /** Reports still waiting. */
+  get size(): number {
+    return this.queue.length;
+  }
+
+  /** A copy of the waiting reports, oldest first. */
+  list(): PendingReport[] {
+    return [...this.queue];
+  }
+
+  /** Drops every waiting report (a new cucumber run starts in this process). */
+  clear(): void {
+    this.queue = [];
+  }
+
+  /**
+   * Sends the waiting reports once each, oldest first, and stops at the first transient failure (the
+   * manager is still away; the rest waits for the next chance). A report the manager refuses for good
+   * (404, 409, 422) is dropped with a log line. Never throws.
+   *
+   * @returns true when nothing is left waiting.
+   */
+  flushOnce(client: GridFleetClient, options: FlushOptions = {}): Promise<boolean> {
+    if (this.queue.length === 0) return Promise.resolve(true);
+    this.flushing ??= this.pass(client, options).finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  /**
+   * {@link PendingReports.flushOnce} until nothing is left or `limitMs` has passed, waiting 1, 2, 4, 8, 8 …
+   * seconds between passes. What is still waiting at the end is logged and dropped.
+   *
+   * @returns true when everything was sent.
+   */
+  async flush(client: GridFleetClient, limitMs: number, options: FlushOptions = {}): Promise<boolean> {
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const deadline = Date.now() + limitMs;
+    let backoff = FIRST_BACKOFF_MS;
+    while (!(await this.flushOnce(client, options))) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        for (const r of this.queue)
+          log(`gridfleet: gave up re-sending ${describe(r)} after ${Math.round(limitMs / 1000)} s`);
+        this.queue = [];
+        return false;
+      }
+      await sleep(Math.min(backoff, remaining));
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+    return true;
+  }
+
+  private async pass(client: GridFleetClient, options: FlushOptions): Promise<boolean> {
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    while (this.queue.length > 0) {
+      const report = this.queue[0] as PendingReport;
+      try {
+        await send(client, report, options.held?.() ?? new Set());
+        log(`gridfleet: re-sent ${describe(report)}`);
+      } catch (error) {
+        if (isTransientFailure(error)) return false;
+        log(`gridfleet: dropped ${describe(report)}: ${errorText(error)}`);
+      }
+      // Only now: a report added while this one was in flight stays queued.
+      this.queue = this.queue.filter((r) => r !== report);
+    }
+    return true;
+  }
+}
+
+const PENDING_KEY = Symbol.for('gridfleet-cucumber.pendingReports');
+
+/**
+ * This thread's queue, shared by every copy of this module in the thread (CJS + ESM, `src` + `dist`),
+ * so the hooks flush what the allocator queued.
+ */
+export function threadPendingReports(): PendingReports {
+  const holder = globalThis as typeof globalThis & { [PENDING_KEY]?: PendingReports };
+  holder[PENDING_KEY] ??= new PendingReports();
+  return holder[PENDING_KEY];
+}

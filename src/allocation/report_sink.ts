@@ -1,0 +1,50 @@
+import type { GridFleetClient } from '../client/client';
+import { isTransientFailure } from '../client/transient_retry';
+import type { PendingReport, PendingReports } from './pending_reports';
+
+/**
+ * Sends an allocator's reports and keeps those lost to a transient failure in the pending queue; the
+ * devices this thread's leases hold are never released by an orphan-claim check.
+ */
+export class ReportSink {
+  /** Devices held by this allocator's leases (and claims being set up). */
+  readonly held = new Set<string>();
+
+  constructor(
+    private readonly client: GridFleetClient,
+    readonly pending: PendingReports,
+  ) {}
+
+  /** Devices an orphan-claim check must leave alone: held ones and those whose release is queued. */
+  keep(): ReadonlySet<string> {
+    const keep = new Set(this.held);
+    for (const r of this.pending.list()) if (r.kind === 'release') keep.add(r.deviceId);
+    return keep;
+  }
+
+  /** Re-sends what is queued, once each (never throws). */
+  flush(): Promise<boolean> {
+    return this.pending.flushOnce(this.client, { held: () => this.keep() });
+  }
+
+  /** Queues `report` when `error` is transient (the manager may answer later); logs either way. */
+  defer(report: PendingReport, error: unknown, what: string): void {
+    if (isTransientFailure(error)) {
+      this.pending.add(report);
+      process.stderr.write(`gridfleet: could not ${what} (${String(error)}); will re-send it\n`);
+    } else {
+      process.stderr.write(`gridfleet: could not ${what}: ${String(error)}\n`);
+    }
+  }
+
+  /** Runs a report's call; a failure is deferred (see {@link ReportSink.defer}). True when it went through. */
+  async send(report: PendingReport, call: () => Promise<unknown>, what: string): Promise<boolean> {
+    try {
+      await call();
+      return true;
+    } catch (error) {
+      this.defer(report, error, what);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { PendingReports } from '../../src/allocation/pending_reports';
+import { GridFleetClient } from '../../src/client';
+import { type RunningLab, startLab } from '../../src/lab';
+import { TcpProxy } from '../chaos/support/tcp_proxy';
+
+/**
+ * Reports lost to a manager outage are re-sent once it is back: the real lab behind a TCP proxy whose
+ * downtime gives real connection-refused errors while the lab keeps its state (a manager restart).
+ */
+describe('pending reports survive a manager outage (real lab, proxy taken down and up)', () => {
+  let lab: RunningLab;
+  let proxy: TcpProxy;
+  let client: GridFleetClient;
+  let direct: GridFleetClient;
+  const logs: string[] = [];
+  const log = (line: string): void => {
+    logs.push(line);
+  };
+
+  before(async () => {
+    lab = await startLab({ port: 0 });
+    proxy = await TcpProxy.start(lab.port);
+    client = new GridFleetClient(`http://127.0.0.1:${proxy.port}/api`, { auth: null });
+    direct = new GridFleetClient(lab.apiUrl, { auth: null });
+  });
+  after(async () => {
+    await proxy.down();
+    await lab.close();
+  });
+  beforeEach(async () => {
+    await proxy.reopen();
+    logs.length = 0;
+  });
+
+  /** The manager's view of a session (read past the proxy). */
+  async function session(sessionId: string): Promise<{ status: string; error_type: string | null }> {
+    const response = await fetch(`${lab.apiUrl}/sessions/${sessionId}`);
+    assert.equal(response.status, 200, `GET /sessions/${sessionId}`);
+    return (await response.json()) as { status: string; error_type: string | null };
+  }
+
+  /** A run with one claimed device and a running session on it, set up without the proxy. */
+  async function claimedSession(workerId: string) {
+    const run = await direct.reserveDevices({
+      name: `pending-${workerId}`,
+      requirements: [{ packId: 'appium-uiautomator2', platformId: 'android_mobile', count: 1 }],
+    });
+    await direct.activateRun(run.id);
+    const claim = await direct.claimDevice(run.id, { workerId });
+    const sessionId = `sess-${randomUUID()}`;
+    await direct.registerSession(
+      { sessionId, testName: 'Screen 1', deviceId: claim.device_id, status: 'running' },
+      { suppressErrors: false },
+    );
+    return { runId: run.id, deviceId: claim.device_id, sessionId };
+  }
+
+  test('a status and a release lost in the outage are re-sent after it; the cancel then keeps "passed"', async () => {
+    const { runId, deviceId, sessionId } = await claimedSession('w-outage');
+    const pending = new PendingReports();
+    await proxy.down();
+    await assert.rejects(client.updateSessionStatus(sessionId, 'passed', { suppressErrors: false }));
+    pending.add({ kind: 'status', sessionId, status: 'passed' });
+    pending.add({ kind: 'release', runId, deviceId, workerId: 'w-outage' });
+
+    assert.equal(await pending.flushOnce(client, { log }), false, 'nothing goes through while it is down');
+    assert.equal(pending.size, 2, 'both reports still wait');
+
+    await proxy.reopen();
+    assert.equal(await pending.flushOnce(client, { log }), true);
+    assert.equal(pending.size, 0);
+    assert.equal((await session(sessionId)).status, 'passed');
+    const entry = (await direct.getRun(runId)).devices.find((d) => d.device_id === deviceId);
+    assert.equal(entry?.claimed_by, null, 'the device was released');
+
+    // Cancel ends only sessions still running (error/run_released): the re-sent status survives it.
+    await direct.cancelRun(runId);
+    assert.equal((await session(sessionId)).status, 'passed');
+    assert.match(logs.join('\n'), /re-sent session .* status passed/);
+  });
+
+  test('without the flush the cancel would end that session error/run_released (what the fix prevents)', async () => {
+    const { runId, sessionId } = await claimedSession('w-lost');
+    await direct.cancelRun(runId);
+    const ended = await session(sessionId);
+    assert.equal(ended.status, 'error');
+    assert.equal(ended.error_type, 'run_released');
+  });
+
+  test('a bounded flush gives up while the manager stays down, names what it dropped, and empties the queue', async () => {
+    const { runId, deviceId, sessionId } = await claimedSession('w-down');
+    const pending = new PendingReports();
+    pending.add({ kind: 'status', sessionId, status: 'failed' });
+    pending.add({ kind: 'release', runId, deviceId, workerId: 'w-down' });
+    await proxy.down();
+    const sleeps: number[] = [];
+    const sent = await pending.flush(client, 1_500, {
+      log,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        await new Promise((r) => setTimeout(r, ms));
+      },
+    });
+    assert.equal(sent, false);
+    assert.equal(pending.size, 0);
+    assert.ok(sleeps.length >= 1, 'it retried at least once');
+    assert.match(logs.join('\n'), new RegExp(`gave up re-sending session ${sessionId} status failed`));
+    assert.match(logs.join('\n'), new RegExp(`gave up re-sending release of device ${deviceId}`));
+    await proxy.reopen();
+    await direct.cancelRun(runId);
+  });
+
+  test('a report the manager refuses for good is dropped with its reason; the rest still goes out', async () => {
+    const { runId, deviceId, sessionId } = await claimedSession('w-refused');
+    const pending = new PendingReports();
+    pending.add({ kind: 'status', sessionId: `missing-${randomUUID()}`, status: 'passed' });
+    pending.add({ kind: 'status', sessionId, status: 'passed' });
+    // Released by someone else meanwhile: the re-sent release meets 409 "is not claimed" and is done.
+    await direct.releaseDevice(runId, { deviceId, workerId: 'w-refused' });
+    pending.add({ kind: 'release', runId, deviceId, workerId: 'w-refused' });
+    assert.equal(await pending.flushOnce(client, { log }), true);
+    assert.match(logs.join('\n'), /dropped session missing-.* status passed: .*404/);
+    assert.equal((await session(sessionId)).status, 'passed');
+    await direct.cancelRun(runId);
+  });
+
+  test('a lost cooldown release is re-sent as a cooldown', async () => {
+    const { runId, deviceId } = await claimedSession('w-cool');
+    const pending = new PendingReports();
+    pending.add({
+      kind: 'release',
+      runId,
+      deviceId,
+      workerId: 'w-cool',
+      cooldown: { reason: 'driver creation failed', ttlSeconds: 60 },
+    });
+    assert.equal(await pending.flushOnce(client, { log }), true);
+    const entry = (await direct.getRun(runId)).devices.find((d) => d.device_id === deviceId);
+    assert.equal(entry?.claimed_by, null);
+    assert.equal(entry?.excluded, true);
+    assert.equal(entry?.exclusion_reason, 'driver creation failed');
+    await direct.cancelRun(runId);
+  });
+});
