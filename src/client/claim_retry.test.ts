@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { claimRetryDelayMs, retryClaim } from './claim_retry';
 import type { Clock } from './clock';
-import { GridFleetApiError, NoClaimableDevicesError } from './errors';
+import { GridFleetApiError, GridFleetTransportError, NoClaimableDevicesError } from './errors';
 
 const T0 = Date.parse('2026-05-11T14:00:00Z');
 
@@ -190,5 +190,120 @@ describe('retryClaim', () => {
       retryClaim('run-1', async () => 'x', fakeClock(), { maxWaitSec: -1 }),
       /maxWaitSec/,
     );
+  });
+});
+
+function apiFailure(status: number) {
+  return {
+    status,
+    code: status === 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR',
+    serverMessage: 'failed',
+    requestId: null,
+    details: undefined,
+    legacyDetail: null,
+    method: 'POST',
+    url: 'http://h/api/runs/run-1/claim',
+  };
+}
+
+describe('retryClaim with recoverTransient (claims are not idempotent)', () => {
+  const refused = () =>
+    new GridFleetTransportError({
+      method: 'POST',
+      url: 'http://manager/api/runs/run-1/claim',
+      envVar: 'GRIDFLEET_API_URL',
+      reason: 'ECONNREFUSED',
+      timedOut: false,
+    });
+
+  test('recovers before every retry, backing off 1, 2, 4, 5 s', async () => {
+    const clock = fakeClock();
+    const steps: string[] = [];
+    let calls = 0;
+    const result = await retryClaim(
+      'run-1',
+      async () => {
+        calls += 1;
+        steps.push(`claim ${calls}`);
+        if (calls <= 4) throw refused();
+        return 'device';
+      },
+      clock,
+      { maxWaitSec: 60, recoverTransient: async () => void steps.push('recover') },
+    );
+    assert.equal(result, 'device');
+    assert.deepEqual(steps, [
+      'claim 1',
+      'recover',
+      'claim 2',
+      'recover',
+      'claim 3',
+      'recover',
+      'claim 4',
+      'recover',
+      'claim 5',
+    ]);
+    assert.deepEqual(clock.slept, [1000, 2000, 4000, 5000]);
+  });
+
+  test('no claim is retried until the recovery itself went through', async () => {
+    const clock = fakeClock();
+    const steps: string[] = [];
+    let recoveries = 0;
+    let claims = 0;
+    await retryClaim(
+      'run-1',
+      async () => {
+        claims += 1;
+        steps.push('claim');
+        if (claims === 1) throw new GridFleetApiError(apiFailure(500));
+        return 'ok';
+      },
+      clock,
+      {
+        maxWaitSec: 60,
+        recoverTransient: async () => {
+          recoveries += 1;
+          steps.push('recover');
+          if (recoveries < 3) throw refused();
+        },
+      },
+    );
+    assert.deepEqual(steps, ['claim', 'recover', 'recover', 'recover', 'claim']);
+  });
+
+  test('a non-transient failure is thrown at once, even with recovery', async () => {
+    const clock = fakeClock();
+    await assert.rejects(
+      retryClaim(
+        'run-1',
+        async () => {
+          throw new GridFleetApiError(apiFailure(422));
+        },
+        clock,
+        { maxWaitSec: 60, recoverTransient: async () => undefined },
+      ),
+      (error: unknown) => error instanceof GridFleetApiError && error.status === 422,
+    );
+    assert.deepEqual(clock.slept, []);
+  });
+
+  test('past the deadline the last transient failure is thrown', async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    await assert.rejects(
+      retryClaim(
+        'run-1',
+        async () => {
+          calls += 1;
+          throw refused();
+        },
+        clock,
+        { maxWaitSec: 3, recoverTransient: async () => undefined },
+      ),
+      GridFleetTransportError,
+    );
+    assert.deepEqual(clock.slept, [1000, 2000]);
+    assert.equal(calls, 3);
   });
 });
