@@ -1,12 +1,14 @@
 /**
  * The CI recipe end to end on the local stack (lab + Selenium Grid + Appium fake driver): `doctor` all
  * green and with a platform the Grid has no slot for, then `run create`, two real `cucumber-js --shard i/2`
- * processes joining the run through GRIDFLEET_RUN_ID, `run heartbeat`, `run finish`, checked through the
- * manager API.
+ * processes joining the run through GRIDFLEET_RUN_ID, `run heartbeat`, `run finish`, `report junit` and
+ * `report html`, checked through the manager API and the merged reports; then the Generic shell block of
+ * docs/ci.md as written, and its GitHub Actions workflow on a local runner (support/actions_runner.ts).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DEMO_LAB_PATH, loadLabFile } from '../../src/lab';
@@ -15,7 +17,10 @@ import { ANDROID_LANE, FIXTURE_STEPS } from '../cucumber/support/fixture_steps';
 import { ManagerView } from '../cucumber/support/manager_view';
 import { assertNoLeaks, sessionTable } from '../cucumber/support/no_leaks';
 import { withStack } from '../support';
+import { runWorkflow } from './support/actions_runner';
 import { doctorJson, explain, REPO_ROOT, runCliProcess, writeCommandWrappers } from './support/cli_process';
+import { envelopesOfHtmlReport } from './support/html_envelopes';
+import { danglingReferences, messagesOf, scenarioResults } from './support/message_checks';
 
 // Devices of one platform only: the catalog still lists android_tv, the Grid has no slot for it.
 const demo = loadLabFile(DEMO_LAB_PATH);
@@ -26,10 +31,12 @@ const fixture = withStack({
 const FEATURE = `Feature: Sharded screens
   Scenario: Screen A renders
     When I look at the screen
+    And I take a screenshot
   Scenario: Screen B renders
     When I look at the screen
   Scenario: Screen C renders
     When I look at the screen
+    And I take a screenshot
   Scenario: Screen D renders
     When I look at the screen
 `;
@@ -43,6 +50,52 @@ export const lab = {
   },
 };
 `;
+
+/**
+ * The merged HTML report of the fixture suite: every scenario of both shards passed, the screenshots of
+ * A and C (real PNGs from the device) embedded, every message reference resolving.
+ */
+async function assertMergedHtml(file: string): Promise<void> {
+  const envelopes = envelopesOfHtmlReport(await readFile(file, 'utf8'), file);
+  assert.deepEqual(danglingReferences(envelopes), []);
+  assert.deepEqual(
+    scenarioResults(envelopes).map((r) => [
+      r.name,
+      r.status,
+      r.attachments.filter((a) => a === 'image/png').length,
+    ]),
+    [
+      ['Screen A renders', 'PASSED', 1],
+      ['Screen B renders', 'PASSED', 0],
+      ['Screen C renders', 'PASSED', 1],
+      ['Screen D renders', 'PASSED', 0],
+    ],
+  );
+  for (const shot of messagesOf(envelopes, 'attachment').filter((a) => a.mediaType === 'image/png'))
+    assert.equal(
+      Buffer.from(shot.body as string, 'base64')
+        .subarray(0, 4)
+        .toString('latin1'),
+      '\x89PNG',
+    );
+}
+
+/** A project with the typical cucumber.mjs of docs/ci.md, this fixture's feature, support code and lane. */
+function typicalProject(): Promise<FixtureSuite> {
+  return FixtureSuite.create({
+    'features/sharded.feature': FEATURE,
+    'support/steps.js': FIXTURE_STEPS,
+    'cucumber.mjs': `const lanes = [{ pack_id: 'appium-uiautomator2', platform_id: 'android_mobile', allocation: 'all_available', min_count: 1 }];
+export default {
+  requireModule: ['ts-node/register'],
+  require: ['support/**/*.js'],
+  paths: ['features/**/*.feature'],
+  format: ['progress'],
+  worldParameters: { gridfleet: { requirements: process.env.GRIDFLEET_RUN_ID ? undefined : lanes, heartbeatTimeoutSec: 600 } },
+};
+`,
+  });
+}
 
 describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000 }, () => {
   let view: ManagerView;
@@ -114,9 +167,21 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
 
     const shards = await Promise.all(
       ['1/2', '2/2'].map((shard) =>
-        suite.run(['-p', 'lab', '--shard', shard, '--format', `junit:reports/shard-${shard[0]}.xml`], {
-          env: { ...fixture.stack.env, GRIDFLEET_RUN_ID: runId },
-        }),
+        suite.run(
+          [
+            '-p',
+            'lab',
+            '--shard',
+            shard,
+            '--format',
+            `junit:reports/shard-${shard[0]}.xml`,
+            '--format',
+            `message:reports/messages-shard-${shard[0]}.ndjson`,
+          ],
+          {
+            env: { ...fixture.stack.env, GRIDFLEET_RUN_ID: runId },
+          },
+        ),
       ),
     );
     for (const shard of shards) {
@@ -165,6 +230,18 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
     assert.match(xml, /<testsuite name="Cucumber \(shard-2\)"/);
     for (const letter of ['A', 'B', 'C', 'D'])
       assert.match(xml, new RegExp(`name="Screen ${letter} renders"`));
+
+    const html = await cli([
+      'report',
+      'html',
+      '-o',
+      'reports/cucumber.html',
+      'reports/messages-shard-1.ndjson',
+      'reports/messages-shard-2.ndjson',
+    ]);
+    assert.equal(html.code, 0, explain(html));
+    assert.match(html.stdout, /into reports\/cucumber.html: 4 scenario\(s\), 4 test case\(s\), run passed/);
+    await assertMergedHtml(path.join(suite.dir, 'reports', 'cucumber.html'));
 
     const notJunit = await cli(['report', 'junit', '-o', 'reports/x.xml', 'cucumber.mjs']);
     assert.equal(notJunit.code, 1, explain(notJunit));
@@ -231,20 +308,7 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
     const doc = await readFile(path.join(REPO_ROOT, 'docs', 'ci.md'), 'utf8');
     const script = /### Generic shell\n\n```sh\n([\s\S]*?)```/.exec(doc)?.[1];
     assert.ok(script, 'docs/ci.md has a "### Generic shell" sh block');
-    // The typical cucumber.mjs of docs/ci.md, with this fixture's support code and lane.
-    const project = await FixtureSuite.create({
-      'features/sharded.feature': FEATURE,
-      'support/steps.js': FIXTURE_STEPS,
-      'cucumber.mjs': `const lanes = [{ pack_id: 'appium-uiautomator2', platform_id: 'android_mobile', allocation: 'all_available', min_count: 1 }];
-export default {
-  requireModule: ['ts-node/register'],
-  require: ['support/**/*.js'],
-  paths: ['features/**/*.feature'],
-  format: ['progress'],
-  worldParameters: { gridfleet: { requirements: process.env.GRIDFLEET_RUN_ID ? undefined : lanes, heartbeatTimeoutSec: 600 } },
-};
-`,
-    });
+    const project = await typicalProject();
     try {
       const bin = await writeCommandWrappers(project.dir, CUCUMBER_BIN);
       const runnable = script
@@ -276,6 +340,12 @@ export default {
         output,
       );
       assert.match(result.stdout, /into reports\/junit.xml: tests 4, failures 0/, output);
+      assert.match(
+        result.stdout,
+        /into reports\/cucumber.html: 4 scenario\(s\), 4 test case\(s\), run passed/,
+        output,
+      );
+      await assertMergedHtml(path.join(project.dir, 'reports', 'cucumber.html'));
       const { runs, sessions } = await assertNoLeaks(view);
       assert.equal(runs.length, 1, output);
       assert.equal(runs[0]?.state, 'completed');
@@ -286,6 +356,69 @@ export default {
       );
       assert.equal(sessions.length, 4);
     } finally {
+      await project.remove();
+    }
+  });
+
+  test('the GitHub Actions workflow of docs/ci.md runs on a local runner (jobs, matrix, outputs, artifacts)', async () => {
+    const doc = await readFile(path.join(REPO_ROOT, 'docs', 'ci.md'), 'utf8');
+    const yaml = /### GitHub Actions\n[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(yaml, 'docs/ci.md has a "### GitHub Actions" yaml block');
+    const project = await typicalProject();
+    const root = await mkdtemp(path.join(tmpdir(), 'gridfleet-actions-'));
+    try {
+      const { jobs, artifacts } = await runWorkflow(yaml, {
+        project: project.dir,
+        root,
+        binDir: await writeCommandWrappers(root, CUCUMBER_BIN),
+        nodeModules: path.join(REPO_ROOT, 'node_modules'),
+        vars: { GRIDFLEET_API_URL: fixture.stack.apiUrl, GRID_URL: fixture.stack.gridUrl },
+        // The lab has authentication off; the secrets still travel, and must never be printed.
+        secrets: { GRIDFLEET_TESTKIT_USERNAME: 'ci-machine', GRIDFLEET_TESTKIT_PASSWORD: 'pw-never-printed' },
+      });
+      const logs = jobs.map((j) => `=== ${j.name}: ${j.result}\n${j.log}`).join('\n');
+      assert.deepEqual(
+        jobs.map((j) => [j.name, j.result]).sort(),
+        [
+          ['finish', 'success'],
+          ['reserve', 'success'],
+          ['shard (1)', 'success'],
+          ['shard (2)', 'success'],
+          ['shard (3)', 'success'],
+        ],
+        logs,
+      );
+      assert.doesNotMatch(logs, /pw-never-printed/);
+      const runId = jobs.find((j) => j.name === 'reserve')?.outputs.run_id ?? '';
+      assert.match(runId, /^[0-9a-f-]{36}$/, logs);
+      for (const shard of jobs.filter((j) => j.name.startsWith('shard ')))
+        assert.match(
+          shard.log,
+          new RegExp(`run ${runId} ".*" active \\(joined; left for its owner\\)`),
+          logs,
+        );
+      assert.match(
+        jobs.find((j) => j.name === 'finish')?.log ?? '',
+        new RegExp(
+          `run ${runId} ".*" completed \\| devices 3 \\| sessions passed 4, failed 0, error 0 \\| devices still claimed 0`,
+        ),
+        logs,
+      );
+      const { runs, sessions } = await assertNoLeaks(view);
+      assert.deepEqual(
+        runs.map((r) => [r.id, r.state]),
+        [[runId, 'completed']],
+      );
+      assert.equal(sessions.length, 4);
+      assert.ok(sessions.every((s) => s.run_id === runId));
+      // The finish job's uploaded "reports" artifact: merged JUnit and HTML with every scenario.
+      const xml = await readFile(path.join(artifacts, 'reports', 'junit.xml'), 'utf8');
+      assert.equal(xml.match(/<testcase /g)?.length, 4, xml);
+      for (const n of [1, 2, 3])
+        assert.match(xml, new RegExp(`<testsuite name="Cucumber \\(junit-shard-${n}\\)"`));
+      await assertMergedHtml(path.join(artifacts, 'reports', 'cucumber.html'));
+    } finally {
+      await rm(root, { recursive: true, force: true });
       await project.remove();
     }
   });
