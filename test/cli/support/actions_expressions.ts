@@ -71,13 +71,14 @@ export function evaluate(source: string, ctx: ExprContext): ExprValue {
     if (t.text === 'true' || t.text === 'false') return t.text === 'true';
     if (t.text === 'null') return null;
     if (peek()?.text === '(') {
+      if (!['always', 'success', 'failure', 'cancelled'].includes(t.text))
+        return fail(`function ${t.text}() is not supported`);
       take('(');
       take(')');
       if (t.text === 'always') return true;
       if (t.text === 'success') return ctx.succeeded;
       if (t.text === 'failure') return !ctx.succeeded;
-      if (t.text === 'cancelled') return false;
-      return fail(`function ${t.text}() is not supported`);
+      return false; // cancelled(): a local run is never cancelled
     }
     const root = ctx.contexts[t.text];
     if (root === undefined) return fail(`unknown context "${t.text}"`);

@@ -24,7 +24,7 @@
  *   other keys of jobs and steps are refused so the doc cannot silently use them.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { condition, type ExprContext, type ExprValue, interpolate } from './actions_expressions';
@@ -341,10 +341,12 @@ async function useAction(
     const source = path.resolve(at.workspace, withs.path ?? '.');
     const target = path.join(at.artifacts, name);
     await mkdir(target, { recursive: true });
-    const files = await readdir(source).catch(() => [] as string[]);
+    const info = await stat(source).catch(() => undefined);
+    const files = info?.isDirectory() ? await readdir(source) : info ? [path.basename(source)] : [];
     if (files.length === 0 && withs['if-no-files-found'] === 'error')
       throw new Error(`${at.where}: no files at ${withs.path}`);
-    await cp(source, target, { recursive: true }).catch(() => undefined);
+    if (info?.isDirectory()) await cp(source, target, { recursive: true });
+    else if (info) await cp(source, path.join(target, path.basename(source)));
     return `upload-artifact: ${files.length} entr(y/ies) of ${withs.path} as "${name}"\n`;
   }
   if (action === 'actions/download-artifact') {
