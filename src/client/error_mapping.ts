@@ -5,6 +5,7 @@ import {
   GridFleetTransportError,
   NoClaimableDevicesError,
   ReserveCapabilitiesUnsupportedError,
+  redactUrl,
   UnknownIncludeError,
 } from './errors';
 import {
@@ -62,7 +63,14 @@ function validationSummary(code: string | null | undefined, details: unknown): s
   return parts.length ? ` (${parts.join('; ')})` : '';
 }
 
-function fallbackMessage(status: number): string {
+function fallbackMessage(status: number, location: string | undefined): string {
+  if (status >= 300 && status < 400) {
+    const target = location ? ` to ${redactUrl(location)}` : '';
+    return (
+      `HTTP ${status}: the manager redirects${target}; the client does not follow redirects, so point ` +
+      `${ENV_VARS.apiUrl} (or the client's baseUrl) at the address it redirects to`
+    );
+  }
   return `HTTP ${status} with a body that is not a GridFleet error envelope`;
 }
 
@@ -112,7 +120,9 @@ export function mapErrorResponse(response: ErrorResponse, context: FailureContex
   return new GridFleetApiError({
     status: response.status,
     code: null,
-    serverMessage: legacy.success ? legacy.data.detail : fallbackMessage(response.status),
+    serverMessage: legacy.success
+      ? legacy.data.detail
+      : fallbackMessage(response.status, response.headers.location),
     requestId: headerRequestId,
     details: undefined,
     legacyDetail: legacy.success ? legacy.data.detail : null,

@@ -61,7 +61,14 @@ export class HttpLayer {
   constructor(options: HttpOptions = {}) {
     this.#options = options;
     // responseType json with a lenient parser: a non-JSON body stays a string and fails validation.
-    this.#axios = axios.create({ responseType: 'json', validateStatus: (s) => s >= 200 && s < 300 });
+    // maxRedirects 0: a redirect is reported (with where it points), never followed. Following one would
+    // silently turn a POST into a GET on 301/302 and drop credentials across hosts; it also keeps axios on
+    // node's plain http transport instead of follow-redirects (less CPU on every call).
+    this.#axios = axios.create({
+      responseType: 'json',
+      maxRedirects: 0,
+      validateStatus: (s) => s >= 200 && s < 300,
+    });
   }
 
   /**

@@ -110,6 +110,36 @@ describe('transport failures', () => {
   });
 });
 
+describe('redirects', () => {
+  test('are reported with their target, never followed (a POST stays a POST, credentials stay put)', async () => {
+    await withServer(
+      await scripted({
+        status: 307,
+        body: '',
+        headers: { location: 'https://user:secret@manager.example/api/runs' },
+      }),
+      async (server) => {
+        const client = new GridFleetClient(server.apiUrl, { auth: { username: 'u', password: 'p' } });
+        await assert.rejects(
+          client.reserveDevices({
+            name: 'r',
+            requirements: [{ packId: 'appium-uiautomator2', platformId: 'android_mobile' }],
+          }),
+          (error: unknown) => {
+            assert.ok(error instanceof GridFleetApiError);
+            assert.equal(error.status, 307);
+            assert.match(error.message, /redirects to https:\/\/.*manager\.example\/api\/runs/);
+            assert.match(error.message, /GRIDFLEET_API_URL/);
+            assert.doesNotMatch(error.message, /secret/);
+            return true;
+          },
+        );
+        assert.equal(server.requests.length, 1, 'the redirect was not followed');
+      },
+    );
+  });
+});
+
 describe('base URL validation', () => {
   test('a base URL that is not http(s) names where it came from', async () => {
     await assert.rejects(new GridFleetClient('localhost:8000/api', { env: {} }).getRun(RUN_ID), {
