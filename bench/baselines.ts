@@ -32,6 +32,32 @@ export async function bareLoop(stack: RunningStack, iterations: number): Promise
   return times;
 }
 
+/**
+ * The machine's own scaling ceiling: `loops` bare create/quit loops running side by side (one per device,
+ * in this process: a loop mostly waits on the Grid and Appium), each for `iterations` sessions after a
+ * short warm-up. Returns sessions per second over the timed part.
+ */
+export async function bareThroughput(
+  stack: RunningStack,
+  loops: number,
+  iterations: number,
+): Promise<number> {
+  const udids = stack.devices.slice(0, loops).map((d) => d.udid);
+  if (udids.length < loops) throw new Error(`bench: ${loops} bare loops need ${loops} devices on the stack`);
+  await Promise.all(
+    udids.map(async (udid) => {
+      for (let i = 0; i < 3; i += 1) await (await bareSession(stack.gridUrl, udid)).deleteSession();
+    }),
+  );
+  const t0 = performance.now();
+  await Promise.all(
+    udids.map(async (udid) => {
+      for (let i = 0; i < iterations; i += 1) await (await bareSession(stack.gridUrl, udid)).deleteSession();
+    }),
+  );
+  return Math.round(((loops * iterations) / ((performance.now() - t0) / 1000)) * 100) / 100;
+}
+
 /** A reserved, active run of `count` bench devices (the testkit recipe's setup). */
 export async function reserveBenchRun(client: GridFleetClient, count: number): Promise<string> {
   const run = await client.reserveDevices({

@@ -29,6 +29,14 @@ export interface CucumberTimings {
    * divided by the time from that moment to the last test case end.
    */
   steadyScenariosPerSec: number;
+  /**
+   * Sum over workers of each worker's own steady rate (test cases after its first, over the time from its
+   * first test case end to its last): throughput without the run's tail, where some workers have nothing
+   * left to do (that tail shrinks with suite size; it is not per-scenario cost).
+   */
+  perWorkerScenariosPerSec: number;
+  /** Per worker, from one test case's end to its next one's start (cucumber's own gap), ms. */
+  gapBetweenCasesMs: number[];
   /** Process wall time from spawn to exit, ms. */
   processMs: number;
   /** Captured stderr (for failures). */
@@ -51,6 +59,12 @@ export async function runCucumber(options: {
   parallel: number;
   /** false: a plain cucumber suite without gridfleet-cucumber (the start-up floor). Default true. */
   gridfleet?: boolean;
+  /**
+   * Milliseconds each scenario's step holds its device (default 0). A real device spends most of a
+   * scenario working while the test host idles; the fake driver answers at once, so without a hold every
+   * scenario is pure CPU on the host.
+   */
+  holdMs?: number;
 }): Promise<CucumberTimings> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gridfleet-bench-'));
   try {
@@ -68,7 +82,10 @@ export async function runCucumber(options: {
     }
     await writeFile(
       path.join(dir, 'support', 'steps.js'),
-      "const { Given } = require('@cucumber/cucumber');\nGiven('a device is ready', function () {});\n",
+      "const { Given } = require('@cucumber/cucumber');\n" +
+        (options.holdMs
+          ? `Given('a device is ready', function () { return new Promise((r) => setTimeout(r, ${options.holdMs})); });\n`
+          : "Given('a device is ready', function () {});\n"),
     );
     const body = Array.from(
       { length: options.scenarios },
@@ -106,6 +123,7 @@ export async function runCucumber(options: {
       .map(Number);
     const hookSteps = new Set<string>();
     const started = new Map<string, number>();
+    const finishedAt = new Map<string, number>();
     const firstFinishByWorker = new Map<string, number>();
     const workerOfCase = new Map<string, string>();
     const startTimes: number[] = [];
@@ -128,6 +146,7 @@ export async function runCucumber(options: {
       } else if (m.testCaseFinished) {
         const t = ms(m.testCaseFinished.timestamp as Timestamp);
         const s = started.get(m.testCaseFinished.testCaseStartedId as string);
+        finishedAt.set(m.testCaseFinished.testCaseStartedId as string, t);
         if (s !== undefined) testCaseMs.push(t - s);
         const worker = workerOfCase.get(m.testCaseFinished.testCaseStartedId as string) ?? 'main';
         if (!firstFinishByWorker.has(worker)) firstFinishByWorker.set(worker, t);
@@ -136,11 +155,32 @@ export async function runCucumber(options: {
         firstStep = Math.min(firstStep, ms(m.testStepStarted.timestamp as Timestamp));
       }
     }
+    // Per worker: cases started after its own first one ended, over the time from then to its last end.
+    const byWorker = new Map<string, { starts: number[]; ends: number[] }>();
+    for (const [caseId, t] of started) {
+      const w = workerOfCase.get(caseId) ?? 'main';
+      const entry = byWorker.get(w) ?? { starts: [], ends: [] };
+      entry.starts.push(t);
+      byWorker.set(w, entry);
+    }
+    for (const [caseId, t] of finishedAt) byWorker.get(workerOfCase.get(caseId) ?? 'main')?.ends.push(t);
+    const gapsMs: number[] = [];
+    let perWorkerSum = 0;
+    for (const { starts, ends } of byWorker.values()) {
+      starts.sort((a, b) => a - b);
+      ends.sort((a, b) => a - b);
+      for (let i = 1; i < starts.length; i += 1) gapsMs.push((starts[i] as number) - (ends[i - 1] as number));
+      const first = ends[0] as number;
+      const last = ends[ends.length - 1] as number;
+      if (last > first) perWorkerSum += (starts.length - 1) / ((last - first) / 1000);
+    }
     const warm = Math.max(...firstFinishByWorker.values());
     const steadyCases = startTimes.filter((t) => t >= warm).length;
     return {
       steadyScenariosPerSec:
         lastCase > warm ? Math.round((steadyCases / ((lastCase - warm) / 1000)) * 100) / 100 : 0,
+      perWorkerScenariosPerSec: Math.round(perWorkerSum * 100) / 100,
+      gapBetweenCasesMs: gapsMs,
       exitCode,
       scenarios: options.scenarios,
       testCaseMs,

@@ -1,5 +1,5 @@
 import type { MachineInfo } from './machine';
-import type { Summary } from './stats';
+import { ratio, type Summary } from './stats';
 
 /** The parts of `bench/results.json` the table shows. */
 export interface BenchResults {
@@ -31,6 +31,12 @@ export interface BenchResults {
     speedup2: number | null;
     speedup4: number | null;
     recipe1wPerSec: number;
+    /** Bare webdriverio create/quit loops side by side: what the machine itself scales to. */
+    bareSessionsPerSec: { l1: number; l2: number; l4: number };
+    bareSpeedup2: number | null;
+    bareSpeedup4: number | null;
+    /** Scenarios that hold their device `holdMs` (device time dominates, as on real devices). */
+    deviceBound: { holdMs: number; scenariosPerSec: { w1: number; w2: number }; speedup2: number | null };
   };
 }
 
@@ -87,6 +93,20 @@ export function formatTable(r: BenchResults): string {
       `${r.scaling.recipe1wPerSec} (1 worker)`,
       '',
       `2w >= 1.8x 1w: ${mark((r.scaling.speedup2 ?? 0) >= 1.8)}`,
+    ],
+    [
+      '5. same, share of the machine ceiling (2 / 4)',
+      `${v(ratio(r.scaling.speedup2, r.scaling.bareSpeedup2))} / ${v(ratio(r.scaling.speedup4, r.scaling.bareSpeedup4))}`,
+      '',
+      `${r.scaling.bareSessionsPerSec.l1} / ${r.scaling.bareSessionsPerSec.l2} / ${r.scaling.bareSessionsPerSec.l4} sessions/s (x${v(r.scaling.bareSpeedup2)}, x${v(r.scaling.bareSpeedup4)})`,
+      '',
+    ],
+    [
+      `5. device-bound scenarios/s (${r.scaling.deviceBound.holdMs} ms on the device), 1 / 2 workers`,
+      `${r.scaling.deviceBound.scenariosPerSec.w1} / ${r.scaling.deviceBound.scenariosPerSec.w2} (x${v(r.scaling.deviceBound.speedup2)})`,
+      '',
+      '',
+      `2w >= 1.8x 1w: ${mark((r.scaling.deviceBound.speedup2 ?? 0) >= 1.8)}`,
     ],
   ];
   const widths = (rows[0] as string[]).map((_, i) =>

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack } from '../src/stack';
-import { bareLoop, recipeRun } from './baselines';
+import { bareLoop, bareThroughput, recipeRun } from './baselines';
 import { BENCH_DEVICES, benchLab } from './bench_lab';
 import { type CucumberTimings, runCucumber } from './cucumber_run';
 import { machineInfo } from './machine';
@@ -10,11 +10,14 @@ import { formatTable } from './report';
 import { idleGaps, readRequestLog, resetLab, roundTrips } from './request_log';
 import { ratio, summarize } from './stats';
 
-/** Sizes of one bench run. */
+/** How long each scenario of the device-bound scaling runs holds its device (ms). */
+const HOLD_MS = 500;
+
+/** Sizes of one bench run (`held`: scenarios per device-bound scaling run; `rounds`: of each scaling set). */
 const PROFILES = {
-  quick: { bare: 10, scenarios: 8, contention: 12, startupRuns: 2 },
-  default: { bare: 40, scenarios: 40, contention: 40, startupRuns: 4 },
-  full: { bare: 100, scenarios: 100, contention: 100, startupRuns: 8 },
+  quick: { bare: 10, scenarios: 8, contention: 12, startupRuns: 2, held: 8, rounds: 1 },
+  default: { bare: 40, scenarios: 40, contention: 40, startupRuns: 4, held: 24, rounds: 2 },
+  full: { bare: 100, scenarios: 100, contention: 100, startupRuns: 8, held: 48, rounds: 3 },
 } as const;
 
 function profileFromArgs(argv: readonly string[]): keyof typeof PROFILES {
@@ -58,19 +61,56 @@ async function main(): Promise<void> {
     log('baseline: bare webdriverio create/quit loop (first half)');
     const bare = await bareLoop(stack, Math.ceil(size.bare / 2));
 
-    const scaling: Record<string, CucumberTimings> = {};
+    // Scaling runs come in rounds (1, 2, 4 workers each) so a burst of machine load hits one round, not
+    // one worker count; each figure is the median over rounds.
+    const rates: Record<'w1' | 'w2' | 'w4', number[]> = { w1: [], w2: [], w4: [] };
+    let one: CucumberTimings | undefined;
     let oursTrips: ReturnType<typeof roundTrips> | undefined;
-    for (const workers of [1, 2, 4]) {
-      log(`gridfleet-cucumber: ${workers} worker(s) / ${workers} device(s), ${size.scenarios} scenarios`);
-      await resetLab(stack.labUrl);
-      scaling[workers] = mustPass(
-        `${workers}w`,
-        await runCucumber({ env, scenarios: size.scenarios, devices: workers, parallel: workers }),
-      );
-      if (workers === 1) {
-        oursTrips = roundTrips(await readRequestLog(stack.labUrl), size.scenarios);
-        log('baseline: bare webdriverio create/quit loop (second half)');
-        bare.push(...(await bareLoop(stack, Math.floor(size.bare / 2))));
+    for (let round = 0; round < size.rounds; round += 1) {
+      for (const workers of [1, 2, 4] as const) {
+        log(
+          `gridfleet-cucumber: ${workers} worker(s) / ${workers} device(s), ${size.scenarios} scenarios (round ${round + 1}/${size.rounds})`,
+        );
+        await resetLab(stack.labUrl);
+        const run = mustPass(
+          `${workers}w`,
+          await runCucumber({ env, scenarios: size.scenarios, devices: workers, parallel: workers }),
+        );
+        rates[`w${workers}`].push(run.perWorkerScenariosPerSec);
+        if (workers === 1 && round === 0) {
+          one = run;
+          oursTrips = roundTrips(await readRequestLog(stack.labUrl), size.scenarios);
+          log('baseline: bare webdriverio create/quit loop (second half)');
+          bare.push(...(await bareLoop(stack, Math.floor(size.bare / 2))));
+        }
+      }
+    }
+
+    log('machine ceiling: bare webdriverio loops side by side, 1 / 2 / 4 loops');
+    const bareRate = {
+      l1: await bareThroughput(stack, 1, Math.ceil(size.bare / 2)),
+      l2: await bareThroughput(stack, 2, Math.ceil(size.bare / 2)),
+      l4: await bareThroughput(stack, 4, Math.ceil(size.bare / 2)),
+    };
+
+    const heldRates: Record<'w1' | 'w2', number[]> = { w1: [], w2: [] };
+    for (let round = 0; round < size.rounds; round += 1) {
+      for (const workers of [1, 2] as const) {
+        log(
+          `device-bound: ${workers} worker(s) / ${workers} device(s), ${size.held} scenarios holding the device ${HOLD_MS} ms (round ${round + 1}/${size.rounds})`,
+        );
+        await resetLab(stack.labUrl);
+        const run = mustPass(
+          `held ${workers}w`,
+          await runCucumber({
+            env,
+            scenarios: size.held,
+            devices: workers,
+            parallel: workers,
+            holdMs: HOLD_MS,
+          }),
+        );
+        heldRates[`w${workers}`].push(run.perWorkerScenariosPerSec);
       }
     }
 
@@ -105,13 +145,15 @@ async function main(): Promise<void> {
       );
     }
 
-    const one = scaling[1] as CucumberTimings;
+    if (!one) throw new Error('bench: no 1-worker run');
+    const med = (values: number[]): number => summarize(values).median ?? Number.NaN;
+    const w = { w1: med(rates.w1), w2: med(rates.w2), w4: med(rates.w4) };
+    const h = { w1: med(heldRates.w1), w2: med(heldRates.w2) };
     const bareS = summarize(bare);
     // The first scenario of a process also pays the webdriverio import and the catalog: that is start-up
     // (measure 4), so the per-scenario figures leave it out, as the bare loop leaves out its warm-up.
     const oursS = summarize(one.testCaseMs.slice(1));
     const recipeS = summarize(recipe.times.slice(1)); // its first scenario imported webdriverio
-    const throughput = (run: CucumberTimings): number => run.steadyScenariosPerSec;
     const results = {
       generatedAt: new Date().toISOString(),
       profile: profileName,
@@ -144,14 +186,21 @@ async function main(): Promise<void> {
         requireRegisterMs: summarize(startupOurs.map((r) => r.registerRequireMs[0] ?? Number.NaN)),
       },
       scaling: {
-        scenariosPerSec: {
-          w1: throughput(one),
-          w2: throughput(scaling[2] as CucumberTimings),
-          w4: throughput(scaling[4] as CucumberTimings),
-        },
-        speedup2: ratio(throughput(scaling[2] as CucumberTimings), throughput(one)),
-        speedup4: ratio(throughput(scaling[4] as CucumberTimings), throughput(one)),
+        rounds: size.rounds,
+        perRound: rates,
+        scenariosPerSec: w,
+        speedup2: ratio(w.w2, w.w1),
+        speedup4: ratio(w.w4, w.w1),
         recipe1wPerSec: Math.round((size.scenarios / (recipe.wallMs / 1000)) * 100) / 100,
+        bareSessionsPerSec: bareRate,
+        bareSpeedup2: ratio(bareRate.l2, bareRate.l1),
+        bareSpeedup4: ratio(bareRate.l4, bareRate.l1),
+        deviceBound: {
+          holdMs: HOLD_MS,
+          perRound: heldRates,
+          scenariosPerSec: h,
+          speedup2: ratio(h.w2, h.w1),
+        },
       },
       contention: { scenariosWallMs: Math.round(contended.scenariosWallMs) },
     };
