@@ -111,8 +111,18 @@ export class ClaimAllocator implements DeviceAllocator {
   async acquire(request: AcquireRequest): Promise<DeviceLease> {
     const { client, tracker } = this.options;
     await this.reports.flush();
-    const orphans = (): Promise<unknown> =>
-      releaseOrphanClaims(client, request.runId, request.workerId, this.reports.keep());
+    const orphans = async (): Promise<void> => {
+      const released = await releaseOrphanClaims(
+        client,
+        request.runId,
+        request.workerId,
+        this.reports.keep(),
+      );
+      for (const deviceId of released)
+        process.stderr.write(
+          `gridfleet: released device ${deviceId} of run ${request.runId}: a claim whose answer was lost had taken it\n`,
+        );
+    };
     let claim: Awaited<ReturnType<GridFleetClient['claimDeviceWithRetry']>>;
     try {
       claim = await client.claimDeviceWithRetry(request.runId, {

@@ -18,6 +18,12 @@ WhenChaos('I keep looking at the screen for a while', { timeout: 60000 }, async 
   }
 });
 
+WhenChaos('the manager goes away as this scenario ends', async function () {
+  process.stdout.write('\\nCHAOS-OUTAGE-NOW\\n');
+  // The row takes the manager down on the marker; the After hook of this scenario then meets the outage.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+});
+
 // The real manager ends the run's Grid sessions on cancel, force-release and expiry; the lab only ends
 // them in its own books, so the steps end the Grid session too.
 async function endGridSession(world) {
