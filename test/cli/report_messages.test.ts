@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { mergeMessageFiles } from '../../src/cli/merge_reports';
 import { envelopeType, parseMessageStream } from '../../src/cli/message_stream';
 import { explain, makeProject, removeProject, runCliProcess } from './support/cli_process';
@@ -62,6 +63,16 @@ When('I take a screenshot', function () { this.attach(Buffer.from('89504e470d0a1
 When('I wait for the payment', function () { return 'pending'; });
 Then('it fails', function () { throw new Error('expected <ok> but was <broken>'); });
 `;
+
+/** The part of `@cucumber/query`'s Query this test reads. */
+interface CucumberQuery {
+  update(envelope: unknown): void;
+  findAllTestCaseStarted(): unknown[];
+  findPickleBy(started: unknown): { name: string } | undefined;
+  findLineageBy(started: unknown): { feature?: { name: string } } | undefined;
+  findMostSevereTestStepResultBy(started: unknown): { status: string } | undefined;
+  findTestRunFinished(): { success: boolean } | undefined;
+}
 
 const byValue = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -174,6 +185,36 @@ describe('report messages / report html: merging the shards of one cucumber run'
     const ends = shards.map((s) => nanos(messagesOf(s, 'testRunFinished')[0]?.timestamp));
     assert.equal(nanos(messagesOf(merged, 'testRunStarted')[0]?.timestamp), [...starts].sort(byValue)[0]);
     assert.equal(nanos(messagesOf(merged, 'testRunFinished')[0]?.timestamp), [...ends].sort(byValue).at(-1));
+  });
+
+  test("cucumber's own message reader (@cucumber/query, behind its HTML and JUnit formatters) reads the merged run", async () => {
+    // Resolved the way cucumber-js itself reaches it (cucumber → junit-xml-formatter → query).
+    const from = (pkg: string, dir: string) =>
+      path.dirname(require.resolve(`${pkg}/package.json`, { paths: [dir] }));
+    const junit = from('@cucumber/junit-xml-formatter', from('@cucumber/cucumber', dir));
+    const { Query } = (await import(
+      pathToFileURL(require.resolve('@cucumber/query', { paths: [junit] })).href
+    )) as {
+      Query: new () => CucumberQuery;
+    };
+    const query = new Query();
+    const text = await readFile(path.join(dir, 'reports', 'merged.ndjson'), 'utf8');
+    for (const envelope of parseMessageStream(text, 'merged')) query.update(envelope);
+    const rows = query
+      .findAllTestCaseStarted()
+      .map((started) => [
+        query.findPickleBy(started)?.name,
+        query.findLineageBy(started)?.feature?.name,
+        query.findMostSevereTestStepResultBy(started)?.status,
+      ])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    const inCart = new Set(['Empty cart', 'Pending payment', 'Undefined coupon step']);
+    const feature = (name: string) => (inCart.has(name) ? 'Cart' : 'Screens');
+    assert.deepEqual(
+      rows,
+      EXPECTED.map((e) => [e.name, feature(e.name), e.status]),
+    );
+    assert.equal(query.findTestRunFinished()?.success, false);
   });
 
   test("report html: cucumber's renderer, embedding every scenario of both shards with status and attachments", async () => {
