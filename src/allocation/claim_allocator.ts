@@ -10,6 +10,7 @@ import {
 import type { GridFleetClient } from '../client/client';
 import { isTransientFailure, TRANSIENT_RETRY_DELAY_MS } from '../client/transient_retry';
 import type { ClaimInclude } from '../config';
+import { explainDriverFailure } from './driver_failure';
 import { type PendingReports, releaseOrphanClaims, threadPendingReports } from './pending_reports';
 import { ReportSink } from './report_sink';
 import type {
@@ -193,7 +194,9 @@ export class ClaimAllocator implements DeviceAllocator {
     } catch (error) {
       if (driver) await quietly(() => driver?.deleteSession());
       await this.failAcquire(request, ids, error);
-      throw error instanceof AppiumDriverCreationError && error.cause !== undefined ? error.cause : error;
+      throw error instanceof AppiumDriverCreationError
+        ? explainDriverFailure(error, { deviceId: ids.deviceId, cooldownSec: this.options.cooldownSec })
+        : error;
     }
   }
 

@@ -66,7 +66,9 @@ export interface DeviceLease {
  */
 export interface DeviceAllocator {
   /**
-   * Gets a device with a running session. On failure nothing stays held and the original error is thrown.
+   * Gets a device with a running session. On failure nothing stays held and the error is thrown (a
+   * session that could not be started: the `AppiumDriverCreationError`, naming the Grid, the pinned
+   * `appium:udid` and the likely cause).
    */
   acquire(request: AcquireRequest): Promise<DeviceLease>;
 }

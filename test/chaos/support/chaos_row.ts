@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ResolvedLab } from '../../../src/lab/lab_file';
 import type { RunningStack } from '../../../src/stack';
 import { type CucumberResult, FixtureSuite, type RunOptions } from '../../cucumber/support/cucumber_fixture';
 import { ANDROID_LANE, CANCEL_STEP, FIXTURE_STEPS } from '../../cucumber/support/fixture_steps';
@@ -46,6 +47,21 @@ export interface ChaosRow {
   faults?: FaultSpec[];
   /** Faults a scenario step injects itself (an operator action), counted on top of the lab's. */
   stepFaults?: number;
+  /**
+   * A lab of the row's own (default: the suite's shared demo lab), e.g. a lane cut to two devices so both
+   * workers' first claims cover every device. Its devices must be on the stack's Grid unless the row
+   * means otherwise.
+   */
+  lab?: () => ResolvedLab;
+  /** Runs before cucumber starts (e.g. take a device's Grid slot). */
+  before?: (ctx: ChaosContext) => Promise<void>;
+  /** Runs after cucumber exited, before the checks, and again (must be idempotent) if the row failed. */
+  after?: (ctx: ChaosContext) => Promise<void>;
+  /**
+   * Row-specific expectations, computed after the run: recorded in `extra`; every key ending in `_ok` must
+   * be true.
+   */
+  verify?: (outcome: RowOutcome) => Record<string, unknown>;
   /** Runs alongside cucumber (e.g. take the manager down for 10 s). */
   during?: (ctx: ChaosContext, output: () => string) => Promise<void>;
   /** Signal sent when the output matches (see FixtureSuite). */
@@ -73,6 +89,18 @@ export interface ChaosRow {
   todo?: string;
   /** Expected final run states (default: any terminal state). */
   runStates?: string[];
+}
+
+/** What a row's `verify` sees after the run (read through the manager API and cucumber's messages). */
+export interface RowOutcome {
+  /** Manager sessions. */
+  sessions: Awaited<ReturnType<ManagerView['sessions']>>;
+  /** Manager request log (`METHOD /path` strings). */
+  requests: string[];
+  /** Final attempts that did not pass. */
+  failedFinals: number;
+  /** Everything cucumber and the library printed. */
+  output: string;
 }
 
 /** The figures of one row (one entry of results.json). */
@@ -144,6 +172,7 @@ export async function runChaosRow(
   let output = '';
   const ctx: ChaosContext = { lab, proxy, stack, injected: (n = 1) => (extraInjected += n) };
   try {
+    await row.before?.(ctx);
     const args = [
       ...(row.serial ? [] : ['--parallel', String(row.parallel ?? 2)]),
       '--format',
@@ -167,6 +196,7 @@ export async function runChaosRow(
     const during = row.during?.(ctx, () => output);
     const result = await running;
     await during;
+    await row.after?.(ctx);
     await proxy.reopen();
     const faultsInjected = (await lab.faultedRequests()) + extraInjected + (row.stepFaults ?? 0);
     await lab.clearFaults();
@@ -216,6 +246,12 @@ export async function runChaosRow(
     const expectedExit =
       row.exitCode === 'consistent' ? (failedFinals === 0 && finals.length > 0 ? 0 : 1) : row.exitCode;
     const text = result.stdout + result.stderr;
+    const verified = row.verify?.({
+      sessions,
+      requests: await view.requests(),
+      failedFinals,
+      output: text,
+    });
     const figures: RowFigures = {
       id: row.id,
       group: row.group,
@@ -233,6 +269,7 @@ export async function runChaosRow(
       runs_not_terminal: runsNotTerminal.length,
       extra: {
         ...(row.extra ? row.extra() : {}),
+        ...verified,
         ...(unrecordable ? { sessions_unrecordable: unrecordable } : {}),
         ...(failedFinals ? { failure_causes: causes(finals) } : {}),
       },
@@ -252,9 +289,11 @@ export async function runChaosRow(
     if (!row.gridSessionsMayRemain)
       assert.deepEqual(gridLeft, [], `Grid sessions left\n${explain(result, context)}`);
     for (const [key, value] of Object.entries(figures.extra ?? {}))
-      if (key.includes('_within_')) assert.equal(value, true, `${key}: ${JSON.stringify(figures.extra)}`);
+      if (key.includes('_within_') || key.endsWith('_ok'))
+        assert.equal(value, true, `${key}: ${JSON.stringify(figures.extra)}\n${explain(result, context)}`);
     return figures;
   } finally {
+    await row.after?.(ctx);
     await proxy.reopen();
     await suite.remove();
   }

@@ -3,6 +3,7 @@ import { withStack } from '../../support';
 import { stopRestartedAppiums } from './appium_restart';
 import { ChaosLab } from './chaos_lab';
 import { type ChaosRow, runChaosRow } from './chaos_row';
+import { GRID_QUEUE_TIMEOUT_SEC } from './grid_slots';
 import { TcpProxy } from './tcp_proxy';
 
 /**
@@ -10,7 +11,8 @@ import { TcpProxy } from './tcp_proxy';
  * a TCP proxy. Each row is one test; its figures land in `test/chaos/results.json`.
  */
 export function matrixSuite(title: string, rows: readonly ChaosRow[]): void {
-  const fixture = withStack();
+  // A short Grid queue timeout keeps the session-request-timeout row quick (no other row queues).
+  const fixture = withStack({ sessionRequestTimeoutSec: GRID_QUEUE_TIMEOUT_SEC });
   let lab: ChaosLab | undefined;
   let proxy: TcpProxy | undefined;
   describe(title, { timeout: 1_800_000 }, () => {
@@ -31,7 +33,19 @@ export function matrixSuite(title: string, rows: readonly ChaosRow[]): void {
         ...(row.todo ? { todo: row.todo } : {}),
       }, async () => {
         if (!lab || !proxy) throw new Error('chaos lab not started');
-        await runChaosRow(row, { lab, proxy, stack: fixture.stack });
+        if (!row.lab) {
+          await runChaosRow(row, { lab, proxy, stack: fixture.stack });
+          return;
+        }
+        // A lab of the row's own, behind its own proxy; stopped whatever happens.
+        const ownLab = await ChaosLab.start(fixture.stack.gridUrl, {}, row.lab());
+        const ownProxy = await TcpProxy.start(ownLab.port);
+        try {
+          await runChaosRow(row, { lab: ownLab, proxy: ownProxy, stack: fixture.stack });
+        } finally {
+          await ownProxy.down();
+          await ownLab.stop();
+        }
       });
     }
   });

@@ -1,5 +1,6 @@
 import { killAndRestartAppium } from './appium_restart';
-import type { ChaosRow } from './chaos_row';
+import type { ChaosRow, RowOutcome } from './chaos_row';
+import { GRID_QUEUE_TIMEOUT_SEC, occupySlot, type SlotHolder, twoDeviceLab } from './grid_slots';
 
 /** A feature of `count` short device scenarios named "Screen 1".."Screen N". */
 export function screens(count: number, extraStep = ''): string {
@@ -248,8 +249,60 @@ ${screens(3).replace('Feature: Chaos\n', '')}`,
   },
 ];
 
+/**
+ * What a Grid-side driver failure must leave behind: exactly one scenario failed, one device-less
+ * `error-…` session for it, and its device (only it) released with a cooldown.
+ */
+function driverFailureChecks(deviceId: string) {
+  return (outcome: RowOutcome): Record<string, unknown> => {
+    const errorSessions = outcome.sessions.filter((s) => /^error-/.test(s.session_id));
+    const cooldowns = outcome.requests.filter((r) => r.endsWith('/release-with-cooldown'));
+    return {
+      one_scenario_failed_ok: outcome.failedFinals === 1,
+      error_session_registered_ok: errorSessions.length === 1 && errorSessions[0]?.status === 'error',
+      device_cooled_down_ok:
+        cooldowns.length === 1 && cooldowns[0]?.includes(`/devices/${deviceId}/`) === true,
+    };
+  };
+}
+
+const queueLab = twoDeviceLab();
+const goneLab = twoDeviceLab({ goneTarget: 'gone-from-grid-0001' });
+let slotHolder: SlotHolder | undefined;
+
 /** Rows that disturb the shared stack itself: they run last. */
 export const STACK_ROWS: ChaosRow[] = [
+  {
+    id: 'grid-session-request-timeout',
+    group: 'appium-grid',
+    fault: `session creation times out at the Grid: a session outside the manager holds one device's slot, the new-session request queues for the Grid's session-request-timeout (${GRID_QUEUE_TIMEOUT_SEC} s)`,
+    lab: () => queueLab.lab,
+    feature: screens(3),
+    env: { GRIDFLEET_COOLDOWN_SEC: '300' },
+    before: async (ctx) => {
+      slotHolder = await occupySlot(ctx.stack.gridUrl, queueLab.target.connectionTarget);
+      ctx.injected();
+    },
+    after: async () => {
+      await slotHolder?.release();
+    },
+    exitCode: 1,
+    message:
+      /New session request timed out[\s\S]*session-request-timeout[\s\S]*released with a 300 s cooldown/,
+    verify: driverFailureChecks(queueLab.target.id),
+  },
+  {
+    id: 'grid-device-gone',
+    group: 'appium-grid',
+    fault: 'a device gone from the Grid: the manager hands out a device whose udid no Grid slot advertises',
+    lab: () => goneLab.lab,
+    feature: screens(3),
+    env: { GRIDFLEET_COOLDOWN_SEC: '300' },
+    stepFaults: 1,
+    exitCode: 1,
+    message: /No Grid slot advertises appium:udid "gone-from-grid-0001"/,
+    verify: driverFailureChecks(goneLab.target.id),
+  },
   {
     id: 'appium-killed',
     group: 'appium-grid',
