@@ -160,6 +160,10 @@ jobs:
       run('jobs:\n  j:\n    needs: nope\n    steps: []\n'),
       /jobs\.j needs unknown job "nope"/,
     );
+    await assert.rejects(
+      run('jobs:\n  j:\n    strategy: { matrix: { n: [1, 2] } }\n    steps: []\n'),
+      /jobs\.j\.strategy: only "fail-fast: false" is emulated/,
+    );
   });
 
   test('expressions: operators return operands, strings compare case-insensitively, typos fail', () => {

@@ -3,7 +3,8 @@
  * is executed rather than only read. What it does, and how each GitHub piece is mapped:
  *
  * - Jobs run in `needs` order; jobs whose needs are done run concurrently, and so do the instances of a
- *   `strategy.matrix` (cartesian product of its lists). A job's default `if:` is `success()` of its needs.
+ *   `strategy.matrix` (cartesian product of its lists; only with `fail-fast: false`, every instance runs to
+ *   its end). A job's default `if:` is `success()` of its needs.
  * - Each job (each matrix instance) is a fresh "machine": its own empty workspace directory.
  * - `run:` steps run with `bash --noprofile --norc -eo pipefail` (GitHub's `bash` shell) in the
  *   workspace, with the workflow, job and step `env`, `CI`/`GITHUB_ACTIONS`, and fresh `$GITHUB_OUTPUT` /
@@ -106,6 +107,9 @@ function matrixOf(job: Json, name: string): Array<Record<string, ExprValue>> {
   const strategy = (job.strategy ?? {}) as Json;
   refuse(`jobs.${name}.strategy`, Object.keys(strategy), new Set(['matrix', 'fail-fast']));
   const matrix = (strategy.matrix ?? {}) as Json;
+  // GitHub's default (true) cancels the other instances when one fails; that is not emulated.
+  if (Object.keys(matrix).length > 0 && strategy['fail-fast'] !== false)
+    throw new Error(`jobs.${name}.strategy: only "fail-fast: false" is emulated by the local runner`);
   let combos: Array<Record<string, ExprValue>> = [{}];
   for (const [key, values] of Object.entries(matrix)) {
     if (!Array.isArray(values))
