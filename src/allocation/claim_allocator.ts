@@ -62,8 +62,8 @@ export interface ClaimAllocatorOptions {
    */
   claimHandedOff?: (runId: string) => boolean;
   /**
-   * Where reports lost to a transient failure wait to be re-sent (default: this thread's queue,
-   * {@link threadPendingReports}, which the gridfleet AfterAll hooks flush).
+   * Where reports lost to a transient failure wait to be re-sent (default: this thread's queue, the one
+   * the gridfleet AfterAll hooks flush).
    */
   pending?: PendingReports;
 }
@@ -97,11 +97,6 @@ export class ClaimAllocator implements DeviceAllocator {
 
   constructor(private readonly options: ClaimAllocatorOptions) {
     this.reports = new ReportSink(options.client, options.pending ?? threadPendingReports());
-  }
-
-  /** Reports of this allocator that still wait to be re-sent. */
-  get pendingReports(): PendingReports {
-    return this.reports.pending;
   }
 
   /**

@@ -10,6 +10,14 @@ export {
   cooldownReason,
   type LeaseTracker,
 } from './claim_allocator';
+export {
+  FINAL_FLUSH_LIMIT_MS,
+  type FlushOptions,
+  type PendingReport,
+  PendingReports,
+  releaseOrphanClaims,
+  threadPendingReports,
+} from './pending_reports';
 export type {
   AcquireRequest,
   DeviceAllocator,
