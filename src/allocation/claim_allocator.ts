@@ -175,16 +175,22 @@ export class ClaimAllocator implements DeviceAllocator {
       await tracker.opened({ ...ids, sessionId });
       // Registered explicitly (not registerSessionFromDriver): returned capabilities lose the `appium:`
       // prefix, and /finished is posted by the lease's quit().
-      await client.registerSession({
+      const registration = {
         sessionId,
         testName: request.testName,
         deviceId: device.deviceId,
         connectionTarget: device.connectionTarget,
-        status: 'running',
+        status: 'running' as const,
         requestedPackId: request.packId,
         requestedPlatformId: request.platformId,
         requestedCapabilities: driver.capabilities as Record<string, unknown>,
-      });
+      };
+      // A lost registration is queued (the session's finished/status queue behind it), not fatal.
+      await this.reports.send(
+        { kind: 'register', registration },
+        () => client.registerSession(registration, { suppressErrors: false }),
+        `register session ${sessionId}`,
+      );
       return new ClaimLease(this.options, this.reports, request.workerId, device, driver, sessionId);
     } catch (error) {
       if (driver) await quietly(() => driver?.deleteSession());
@@ -205,7 +211,7 @@ export class ClaimAllocator implements DeviceAllocator {
     try {
       if (error instanceof AppiumDriverCreationError) {
         const p = buildErrorSessionPayload({ error, testName: request.testName });
-        await client.registerSession({
+        const registration = {
           sessionId: p.session_id,
           testName: p.test_name,
           status: p.status,
@@ -216,7 +222,12 @@ export class ClaimAllocator implements DeviceAllocator {
           requestedCapabilities: p.requested_capabilities,
           errorType: p.error_type,
           errorMessage: p.error_message,
-        });
+        };
+        await this.reports.send(
+          { kind: 'register', registration },
+          () => client.registerSession(registration, { suppressErrors: false }),
+          `register error session ${p.session_id}`,
+        );
         const reason = cooldownReason(`driver creation failed: ${p.error_message}`);
         cooldown = { reason, ttlSeconds: this.options.cooldownSec };
         await releaseWithCooldown(this.options, ids, reason);

@@ -1,4 +1,5 @@
 import type { GridFleetClient } from '../client/client';
+import type { SessionRegistration } from '../client/session_fields';
 import { isTransientFailure } from '../client/transient_retry';
 import type { SessionOutcomeStatus } from './types';
 
@@ -7,6 +8,8 @@ import type { SessionOutcomeStatus } from './types';
  * Plain data, so it can be logged and re-sent by any client of the same manager.
  */
 export type PendingReport =
+  /** `POST /sessions` (idempotent by session id); the session's later reports queue behind it. */
+  | { kind: 'register'; registration: SessionRegistration }
   /** `POST /sessions/{id}/finished`. */
   | { kind: 'finished'; sessionId: string }
   /** `PATCH /sessions/{id}/status` with the scenario's final status. */
@@ -41,8 +44,16 @@ export interface FlushOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The session a report is about, if any. */
+export function reportSessionId(r: PendingReport): string | undefined {
+  if (r.kind === 'register') return r.registration.sessionId;
+  return r.kind === 'finished' || r.kind === 'status' ? r.sessionId : undefined;
+}
+
 const describe = (r: PendingReport): string => {
   switch (r.kind) {
+    case 'register':
+      return `registration of session ${r.registration.sessionId}`;
     case 'finished':
       return `session ${r.sessionId} finished`;
     case 'status':
@@ -57,6 +68,8 @@ const describe = (r: PendingReport): string => {
 const sameTarget = (a: PendingReport, b: PendingReport): boolean => {
   if (a.kind !== b.kind) return false;
   switch (a.kind) {
+    case 'register':
+      return a.registration.sessionId === (b as typeof a).registration.sessionId;
     case 'finished':
     case 'status':
       return a.sessionId === (b as typeof a).sessionId;
@@ -76,6 +89,9 @@ async function send(
   held: ReadonlySet<string>,
 ): Promise<void> {
   switch (report.kind) {
+    case 'register':
+      await client.registerSession(report.registration, { suppressErrors: false });
+      return;
     case 'finished':
       await client.notifySessionFinished(report.sessionId, { suppressErrors: false });
       return;
@@ -144,6 +160,11 @@ export class PendingReports {
   add(report: PendingReport): void {
     this.queue = this.queue.filter((r) => !sameTarget(r, report));
     this.queue.push(report);
+  }
+
+  /** Whether the registration of `sessionId` still waits (its other reports must queue behind it). */
+  registrationPending(sessionId: string): boolean {
+    return this.queue.some((r) => r.kind === 'register' && r.registration.sessionId === sessionId);
   }
 
   /** Reports still waiting. */

@@ -1,6 +1,6 @@
 import type { GridFleetClient } from '../client/client';
 import { isTransientFailure } from '../client/transient_retry';
-import type { PendingReport, PendingReports } from './pending_reports';
+import { type PendingReport, type PendingReports, reportSessionId } from './pending_reports';
 
 /**
  * Sends an allocator's reports and keeps those lost to a transient failure in the pending queue; the
@@ -37,8 +37,17 @@ export class ReportSink {
     }
   }
 
-  /** Runs a report's call; a failure is deferred (see {@link ReportSink.defer}). True when it went through. */
+  /**
+   * Runs a report's call; a failure is deferred (see {@link ReportSink.defer}). A report about a session
+   * whose registration still waits is queued behind it instead (the manager would answer 404).
+   * True when it went through.
+   */
   async send(report: PendingReport, call: () => Promise<unknown>, what: string): Promise<boolean> {
+    const sessionId = reportSessionId(report);
+    if (report.kind !== 'register' && sessionId && this.pending.registrationPending(sessionId)) {
+      this.pending.add(report);
+      return false;
+    }
     try {
       await call();
       return true;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { PendingReports } from '../../src/allocation/pending_reports';
+import { ReportSink } from '../../src/allocation/report_sink';
 import { GridFleetClient } from '../../src/client';
 import { type RunningLab, startLab } from '../../src/lab';
 import { TcpProxy } from '../chaos/support/tcp_proxy';
@@ -125,6 +126,53 @@ describe('pending reports survive a manager outage (real lab, proxy taken down a
     assert.match(logs.join('\n'), /dropped session missing-.* status passed: .*404/);
     assert.equal((await session(sessionId)).status, 'passed');
     await direct.cancelRun(runId);
+  });
+
+  test("a lost registration is re-sent first; the session's finished and status queue behind it (no 404)", async () => {
+    const run = await direct.reserveDevices({
+      name: 'pending-register',
+      requirements: [{ packId: 'appium-uiautomator2', platformId: 'android_mobile', count: 1 }],
+    });
+    await direct.activateRun(run.id);
+    const claim = await direct.claimDevice(run.id, { workerId: 'w-register' });
+    const sessionId = `sess-${randomUUID()}`;
+    const registration = {
+      sessionId,
+      testName: 'Screen 1',
+      deviceId: claim.device_id,
+      status: 'running' as const,
+    };
+    const sink = new ReportSink(client, new PendingReports());
+    await proxy.down();
+    assert.equal(
+      await sink.send(
+        { kind: 'register', registration },
+        () => client.registerSession(registration, { suppressErrors: false }),
+        'register',
+      ),
+      false,
+    );
+    await proxy.reopen();
+    // The manager is back, but the session is not registered yet: these must wait behind the registration.
+    const finished = await sink.send(
+      { kind: 'finished', sessionId },
+      () => client.notifySessionFinished(sessionId, { suppressErrors: false }),
+      'finished',
+    );
+    const status = await sink.send(
+      { kind: 'status', sessionId, status: 'passed' },
+      () => client.updateSessionStatus(sessionId, 'passed', { suppressErrors: false }),
+      'status',
+    );
+    assert.deepEqual([finished, status], [false, false]);
+    assert.deepEqual(
+      sink.pending.list().map((r) => r.kind),
+      ['register', 'finished', 'status'],
+    );
+    assert.equal(await sink.flush(), true);
+    assert.equal((await session(sessionId)).status, 'passed');
+    await direct.cancelRun(run.id);
+    assert.equal((await session(sessionId)).status, 'passed', 'not ended as run_released by the cancel');
   });
 
   test('a lost cooldown release is re-sent as a cooldown', async () => {

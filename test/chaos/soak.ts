@@ -73,6 +73,11 @@ const row: ChaosRow = {
       rss_at_end_mib: last ? Math.round(last.rss / 102.4) / 10 : null,
       rss_end_vs_warmup: Math.round(ratio * 1000) / 1000,
       rss_peak_mib: Math.round(Math.max(...samples.map((s) => s.rss)) / 102.4) / 10,
+      // The curve at every tenth of the run, to tell growth that levels off from a leak.
+      rss_curve_mib: Array.from({ length: 11 }, (_, i) => {
+        const at = samples.find((s) => s.t >= (total * i) / 10) ?? last;
+        return at ? Math.round(at.rss / 102.4) / 10 : null;
+      }),
       duration_s: Math.round(total / 1000),
       rss_within_20_percent: ratio <= 1.2,
     };
