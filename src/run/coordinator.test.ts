@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { startTestLab } from '../../test/client/support/lab';
 import { type RunningLab, startLab } from '../lab';
 import { RunCoordinator } from './coordinator';
 
@@ -112,5 +113,44 @@ describe('RunCoordinator against the lab over HTTP', () => {
     assert.ok(lines.some((l) => /could not complete run/.test(l)));
     assert.ok(lines.some((l) => /state unknown \(manager unreachable: .*\); heartbeat stopped/.test(l)));
     assert.equal(coordinator.runningHeartbeats, 0, 'the manager expires the run once heartbeats stop');
+  });
+
+  it('a signal while the run is being reserved: finish waits for the reservation and cancels it (no run left preparing)', async () => {
+    const ownLab = await startTestLab();
+    try {
+      await ownLab.fault({
+        method: 'POST',
+        path: '/api/runs',
+        latency_ms: 800,
+        times: 1,
+      });
+      const coordinator = new RunCoordinator();
+      const setup = coordinator.setup({
+        gridfleet: {
+          apiUrl: ownLab.apiUrl,
+          runName: 'signalled while reserving',
+          requirements: [
+            { platform_id: 'roku_network', count: 1 },
+            { platform_id: 'android_tv', count: 1 },
+          ],
+        },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200)); // POST /runs is in flight now
+      const lines: string[] = [];
+      await coordinator.finish('signal', (line) => lines.push(line));
+      await assert.rejects(setup, /shutting down; no further GridFleet runs are reserved/);
+      const listed = (await fetch(`${ownLab.apiUrl}/runs`).then((r) => r.json())) as {
+        items: Array<{ name: string; state: string }>;
+      };
+      const runs = listed.items;
+      assert.deepEqual(
+        runs.map((r) => [r.name, r.state]),
+        [['signalled while reserving [roku_network]', 'cancelled']],
+        'the run created during the signal is cancelled; the second lane is never reserved',
+      );
+      assert.equal(coordinator.runningHeartbeats, 0);
+    } finally {
+      await ownLab.close();
+    }
   });
 });

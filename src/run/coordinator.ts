@@ -31,6 +31,17 @@ export const RELEASE_WAKE_WINDOW_MS = 1_000;
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
+ * Longest time {@link RunCoordinator.finish} waits for a setup still in flight (a signal while the run is
+ * being reserved): the run a pending `POST /runs` creates must be known before it can be cancelled. Below
+ * the 30 s the signal handler allows in all.
+ */
+export const SETUP_SETTLE_MS = 20_000;
+
+/** Thrown by setup when the cucumber run ends (signal, crash) while lanes are still being reserved. */
+const shuttingDown = (): Error =>
+  new Error('the cucumber run is shutting down; no further GridFleet runs are reserved or activated');
+
+/**
  * Run-level orchestration, once per cucumber run in the coordinator (main) thread: validates the config,
  * reserves one run per lane (or joins `GRIDFLEET_RUN_ID`), activates and heartbeats the runs, serves the
  * run state to workers, tracks device leases and scenario outcomes, and at the end completes or cancels
@@ -120,6 +131,7 @@ export class RunCoordinator {
     const requirements = await toDeviceRequirements(client, config.requirements);
     const multi = requirements.length > 1;
     for (const requirement of requirements) {
+      if (this.closing) throw shuttingDown();
       const { packId, platformId } = requirement;
       const osVersion = requirement.osVersion ?? undefined;
       const laneLabel = `${platformId}${osVersion ? ` ${osVersion}` : ''}`;
@@ -141,6 +153,8 @@ export class RunCoordinator {
         osVersion,
         owned: true,
       });
+      // A signal came while POST /runs was in flight: leave the run to finish(), which cancels it.
+      if (this.closing) throw shuttingDown();
       await client.activateRun(run.id);
     }
   }
@@ -271,6 +285,7 @@ export class RunCoordinator {
   private async doFinish(mode: FinishMode, log: (line: string) => void): Promise<void> {
     this.closing = true;
     this.broadcast({ type: 'gridfleet:shutdown', reason: `cucumber run ending (${mode})` });
+    if (this.setupPromise) await settledWithin(this.setupPromise, SETUP_SETTLE_MS);
     const client = this.client;
     const config = this.config;
     if (!client || !config) return;
@@ -343,3 +358,16 @@ export class RunCoordinator {
     this.leases.delete(`${lease.runId}/${lease.deviceId}`);
   }
 }
+
+/** Resolves when `promise` settles (either way) or after `ms`, whichever comes first. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  await Promise.race([promise.then(noop, noop), limit]);
+  clearTimeout(timer);
+}
+
+function noop(): void {}
