@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runProcess } from '../../test/support/run_process';
 import { MessageReport } from './message_report';
 import { CUCUMBER_BIN } from './paths';
 
@@ -33,24 +33,16 @@ export async function runCucumberCli(options: {
   await mkdir(path.dirname(options.messagesFile), { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, FORCE_COLOR: '0' };
   for (const key of Object.keys(env)) if (key.startsWith('CUCUMBER_')) delete env[key];
-  const child = spawn(
+  const {
+    code: exitCode,
+    signal,
+    stdout,
+    stderr,
+  } = await runProcess(
     process.execPath,
     [CUCUMBER_BIN, ...options.args, '--format', 'progress', '--format', `message:${options.messagesFile}`],
-    { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: options.cwd, env, limitMs: RUN_TIMEOUT_MS },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, sig) => resolve([code, sig]));
-  }).finally(() => clearTimeout(timer));
   const ndjson = await readFile(options.messagesFile, 'utf8').catch(() => '');
   return { exitCode, signal, stdout, stderr, report: MessageReport.parse(ndjson) };
 }

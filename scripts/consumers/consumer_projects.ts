@@ -1,7 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { runProcess } from '../../test/support/run_process';
 import { REPO_ROOT } from './pack_package';
 
 const run = promisify(execFile);
@@ -144,31 +145,13 @@ export function runConsumerCucumber(
   return spawnCollect(process.execPath, [bin, '--parallel', '2', ...args], dir, childEnv, RUN_LIMIT_MS);
 }
 
-function spawnCollect(
+async function spawnCollect(
   command: string,
   args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv,
   limitMs = RUN_LIMIT_MS,
 ): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      resolve({ exitCode, stdout, stderr });
-    });
-  });
+  const { code: exitCode, stdout, stderr } = await runProcess(command, args, { cwd, env, limitMs });
+  return { exitCode, stdout, stderr };
 }

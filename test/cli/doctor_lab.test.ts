@@ -3,12 +3,12 @@
  * exercised against a closed port, and with a real Grid in stack.test.ts).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningLab, startLab } from '../../src/lab';
 import { freePort } from '../support';
+import { runProcess } from '../support/run_process';
 import {
   doctorJson,
   explain,
@@ -244,12 +244,7 @@ test('the built bin (dist/cli/main.js, package.json bin) starts with a shebang a
     return;
   }
   assert.match(await readFile(built, 'utf8'), /^#!\/usr\/bin\/env node\n/);
-  const child = spawn(process.execPath, [built, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const { code, stdout } = await runProcess(process.execPath, [built, '--help']);
   assert.equal(code, 0);
   assert.match(stdout, /^Usage: gridfleet-cucumber <command>/);
 });

@@ -6,7 +6,6 @@
  * docs/ci.md as written, and its GitHub Actions workflow on a local runner (support/actions_runner.ts).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { ANDROID_LANE, FIXTURE_STEPS } from '../cucumber/support/fixture_steps';
 import { ManagerView } from '../cucumber/support/manager_view';
 import { assertNoLeaks, sessionTable } from '../cucumber/support/no_leaks';
 import { withStack } from '../support';
+import { runProcess } from '../support/run_process';
 import { runWorkflow } from './support/actions_runner';
 import { doctorJson, explain, REPO_ROOT, runCliProcess, writeCommandWrappers } from './support/cli_process';
 import { envelopesOfHtmlReport } from './support/html_envelopes';
@@ -316,21 +316,11 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
         .replaceAll('npx cucumber-js', 'cucumber-js')
         .replace(/^export GRIDFLEET_API_URL=.*$/m, ': the stack URLs come from the environment');
       // Asynchronous on purpose: the lab runs in this process and must keep answering.
-      const child = spawn('bash', ['-c', runnable], {
+      const run = await runProcess('bash', ['-c', runnable], {
         cwd: project.dir,
         env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, ...fixture.stack.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      const result = { status: null as number | null, stdout: '', stderr: '' };
-      child.stdout.on('data', (chunk: Buffer) => {
-        result.stdout += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        result.stderr += chunk.toString();
-      });
-      const limit = setTimeout(() => child.kill('SIGKILL'), 300_000);
-      result.status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      clearTimeout(limit);
+      const result = { status: run.code, stdout: run.stdout, stderr: run.stderr };
       const output = `exit ${result.status}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
       assert.equal(result.status, 0, output);
       assert.match(result.stdout, /^ready: all 7 checks passed$/m, output);

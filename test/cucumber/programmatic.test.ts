@@ -3,10 +3,10 @@
  * two GridFleet runs, each completed, with nothing left over from the first in the second.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { withStack } from '../support';
+import { runProcess } from '../support/run_process';
 import { FixtureSuite, REPO_ROOT } from './support/cucumber_fixture';
 import { ANDROID_LANE, FIXTURE_STEPS } from './support/fixture_steps';
 import { ManagerView } from './support/manager_view';
@@ -47,19 +47,7 @@ describe('programmatic API', { timeout: 300_000 }, () => {
       TS_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json'),
       TS_NODE_TRANSPILE_ONLY: 'true',
     };
-    const child = spawn(process.execPath, ['twice.js'], {
-      cwd: suite.dir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => {
-      output += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      output += c.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, output } = await runProcess(process.execPath, ['twice.js'], { cwd: suite.dir, env });
     assert.equal(code, 0, output);
     assert.match(output, /RESULTS true true/);
     const view = new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl, fixture.stack.gridUrl);

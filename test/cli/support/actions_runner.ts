@@ -24,10 +24,10 @@
  * - Not emulated: `on:` triggers, `runs-on` images, caching, secret masking in logs, concurrency groups;
  *   other keys of jobs and steps are refused so the doc cannot silently use them.
  */
-import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { runProcess } from '../../support/run_process';
 import { condition, type ExprContext, type ExprValue, interpolate } from './actions_expressions';
 
 type Json = Record<string, unknown>;
@@ -156,21 +156,11 @@ async function runBash(
     `step-${Date.now()}-${Math.random().toString(16).slice(2)}.sh`,
   );
   await writeFile(file, script);
-  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
+  const { code, output } = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
     cwd,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    limitMs,
   });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  clearTimeout(timer);
   return { code, output };
 }
 

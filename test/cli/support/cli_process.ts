@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runProcess } from '../../support/run_process';
 
 /** Root of this repository. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -39,30 +39,12 @@ export async function runCliProcess(args: string[], options: CliProcessOptions):
     TS_NODE_TRANSPILE_ONLY: 'true',
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), MAIN, ...args], {
-    cwd: options.cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    options.onStdout?.(stdout);
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.limitMs ?? 120_000);
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (c) => resolve(c));
-    });
-    return { code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
+  const { code, stdout, stderr } = await runProcess(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), MAIN, ...args],
+    { cwd: options.cwd, env, limitMs: options.limitMs ?? 120_000, onStdout: options.onStdout },
+  );
+  return { code, stdout, stderr };
 }
 
 /** A throwaway project dir whose node_modules links to this repository's (so cucumber-js resolves). */

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { type Envelope, envelopeType } from '../../../src/cli/message_stream';
 import { CUCUMBER_BIN } from '../../cucumber/support/cucumber_fixture';
+import { runProcess } from '../../support/run_process';
 
 type Json = Record<string, unknown>;
 
@@ -89,22 +89,9 @@ export async function runCucumber(
   cwd: string,
   args: string[],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CUCUMBER_BIN, ...args], {
+  const { code, stdout, stderr } = await runProcess(process.execPath, [CUCUMBER_BIN, ...args], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
   });
   return { code, stdout, stderr };
 }
