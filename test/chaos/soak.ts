@@ -74,10 +74,11 @@ const row: ChaosRow = {
       rss_end_vs_warmup: Math.round(ratio * 1000) / 1000,
       rss_peak_mib: Math.round(Math.max(...samples.map((s) => s.rss)) / 102.4) / 10,
       // The curve at every tenth of the run, to tell growth that levels off from a leak.
+      // A string: results.json stays in the formatter's shape (it would put a number array on one line).
       rss_curve_mib: Array.from({ length: 11 }, (_, i) => {
         const at = samples.find((s) => s.t >= (total * i) / 10) ?? last;
-        return at ? Math.round(at.rss / 102.4) / 10 : null;
-      }),
+        return at ? Math.round(at.rss / 102.4) / 10 : '?';
+      }).join(' → '),
       duration_s: Math.round(total / 1000),
       rss_within_20_percent: ratio <= 1.2,
     };
