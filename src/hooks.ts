@@ -198,6 +198,9 @@ export function registerGridFleetHooks(): boolean {
         },
       })
       .catch(() => undefined);
+    // Let go of the Browser: webdriver's per-request AbortSignal.timeout timers keep this scenario's async
+    // context, and with it cucumber's { world }, alive for connectionRetryTimeout (300 s) after the fact.
+    if (this instanceof GridFleetWorld) this.gridfleetLease = undefined;
   });
   return true;
 }

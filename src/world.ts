@@ -64,11 +64,16 @@ export class GridFleetWorld<P extends GridFleetWorldParameters = GridFleetWorldP
   /** The scenario being run; set by the gridfleet `Before` hook. */
   scenario: ScenarioInfo | undefined;
 
-  /** Worker id used for claims: `worker-<CUCUMBER_WORKER_ID>` in `--parallel`, `main` when serial. */
+  /**
+   * Short worker id, `worker-<CUCUMBER_WORKER_ID>` in `--parallel` and `main` when serial; also sent as
+   * the `gridfleet:workerId` capability. Claims use a longer owner id, unique across processes and hosts
+   * (`worker-0@host:pid:tag`), so shards joining one run never release each other's devices.
+   */
   readonly workerId: string;
 
   /**
-   * The device lease of this scenario attempt, if one was acquired.
+   * The device lease of this scenario attempt, if one was acquired; cleared once the gridfleet `After`
+   * hook has released the device (so a finished scenario holds no webdriverio Browser in memory).
    * @internal Managed by the gridfleet hooks; use {@link GridFleetWorld.device} and
    * {@link GridFleetWorld.driver}.
    */

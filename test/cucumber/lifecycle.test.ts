@@ -309,7 +309,11 @@ Then('the world is mine', function () {
     suites.push(suite);
     const result = await suite.run(['--parallel', '2'], { env: { ...fixture.stack.env, ...ANDROID_LANE } });
     assert.equal(result.exitCode, 0, explain(result));
-    assert.match(result.stdout, /\n2 hooks \(2 passed\)/, 'one coordinator BeforeAll and one AfterAll');
+    assert.match(
+      result.stdout,
+      /\n4 hooks \(4 passed\)/,
+      "one coordinator BeforeAll and AfterAll, and each of the 2 workers' report-flushing AfterAll",
+    );
     const { sessions } = await assertNoLeaks(onStack.view);
     assert.deepEqual(sessionTable(sessions), [['Uses my world', 'passed']]);
   });
@@ -321,5 +325,42 @@ Then('the world is mine', function () {
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(result.stdout + result.stderr, /ttlMinutes = "forever" \(from env GRIDFLEET_TTL_MINUTES\)/);
     assert.deepEqual(await onStack.view.runs(), []);
+  });
+
+  test("a finished scenario lets go of its webdriverio Browser (nothing keeps every scenario's session in memory)", async () => {
+    // webdriver arms an AbortSignal.timeout(connectionRetryTimeout) per request; on Node 24 its timer keeps
+    // the async context of the request alive, which holds cucumber's { world } for up to 300 s. Unless the
+    // World lets go of the lease, every scenario's Browser (hundreds of closures) stays reachable with it.
+    const scenarios = Array.from(
+      { length: 6 },
+      (_, i) => `  Scenario: Kept ${i}\n    When I look at the screen\n`,
+    );
+    const suite = await FixtureSuite.create({
+      'features/suite.feature': `Feature: Memory\n${scenarios.join('\n')}`,
+      'support/steps.js': FIXTURE_STEPS,
+      'support/zz_probe.js': `
+const { After, AfterAll } = require('@cucumber/cucumber');
+const counts = { tracked: 0, collected: 0 };
+const registry = new FinalizationRegistry(() => { counts.collected += 1; });
+// Registered after the gridfleet hooks, so it runs before them (After hooks run in reverse order).
+After(function () { if (this.hasDevice) { registry.register(this.driver, 'driver'); counts.tracked += 1; } });
+AfterAll(async function () {
+  for (let i = 0; i < 5; i += 1) { global.gc(); await new Promise((r) => setTimeout(r, 50)); }
+  console.log('BROWSERS tracked ' + counts.tracked + ' collected ' + counts.collected);
+});
+`,
+    });
+    suites.push(suite);
+    const result = await suite.run(['--parallel', '2'], {
+      env: { ...fixture.stack.env, ...ANDROID_LANE, NODE_OPTIONS: '--expose-gc' },
+    });
+    assert.equal(result.exitCode, 0, explain(result));
+    const lines = [...result.stdout.matchAll(/BROWSERS tracked (\d+) collected (\d+)/g)];
+    assert.ok(lines.length >= 1, explain(result));
+    const tracked = lines.reduce((n, m) => n + Number(m[1]), 0);
+    const collected = lines.reduce((n, m) => n + Number(m[2]), 0);
+    assert.equal(tracked, 6, explain(result));
+    assert.equal(collected, tracked, "every finished scenario's Browser can be garbage-collected");
+    await assertNoLeaks(onStack.view);
   });
 });
