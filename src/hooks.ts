@@ -16,6 +16,7 @@ import { coordinatorLink } from './run/coordinator_link';
 import { laneForScenario } from './run/lane';
 import { isFailingStatus, sessionVerdict } from './run/outcome';
 import { fileSafe, scenarioRuntime } from './run/scenario_runtime';
+import { retireLastWorld, worldStarting } from './run/world_retirement';
 import { GridFleetWorld } from './world';
 
 /**
@@ -123,9 +124,11 @@ export function registerGridFleetHooks(): boolean {
   // and in parallel runs every worker's AfterAll before the coordinator's, so the run ends after this.
   AfterAll({ name: HOOK_NAMES.afterAllWorker, timeout: HOOK_TIMEOUTS.afterAllWorker }, async function () {
     await scenarioRuntime.flushPendingReports(this.parameters);
+    retireLastWorld();
   });
 
   Before({ name: HOOK_NAMES.before, timeout: HOOK_TIMEOUTS.before }, async function (this: World, parameter) {
+    worldStarting(this);
     const tags = tagNames(parameter);
     const device = needsDevice(this, tags);
     if (!(this instanceof GridFleetWorld)) {
