@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { GridFleetClient } from '../client/client';
 import type { RunDetail, RunRead } from '../client/schemas/run';
 import { toDeviceRequirements } from '../run/lane_requirements';
+import { reserveRunWithRecovery } from '../run/reserve_run';
 import { formatRunSummary } from '../run/summary';
 import type { ProjectConfig } from './project_config';
 
@@ -56,13 +57,17 @@ export async function createRun(
   io.err(
     `gridfleet: reserving run "${config.runName}" at ${config.apiUrl} (${requirements.map((r) => `${r.packId}/${r.platformId}`).join(', ')})`,
   );
-  const run = await client.reserveDevices({
-    name: config.runName,
-    requirements,
-    ttlMinutes: config.ttlMinutes,
-    heartbeatTimeoutSec: config.heartbeatTimeoutSec,
-    createdBy: config.createdBy,
-  });
+  const run = await reserveRunWithRecovery(
+    client,
+    {
+      name: config.runName,
+      requirements,
+      ttlMinutes: config.ttlMinutes,
+      heartbeatTimeoutSec: config.heartbeatTimeoutSec,
+      createdBy: config.createdBy,
+    },
+    { log: io.err },
+  );
   try {
     await client.activateRun(run.id);
   } catch (error) {

@@ -20,6 +20,7 @@ import {
   type RunRead,
   runCreateResponseSchema,
   runDetailSchema,
+  runListResponseSchema,
   runReadSchema,
 } from './schemas/run';
 import { SessionApi } from './session_api';
@@ -90,6 +91,25 @@ export class GridFleetClient extends SessionApi {
       timeoutMs: RESERVE_TIMEOUT_MS,
       schema: runCreateResponseSchema,
     });
+  }
+
+  /**
+   * `GET /runs`: the newest runs first, at most `limit` (1..200, default 50), optionally only those in
+   * `state` and created at or after `createdFrom` (an ISO timestamp).
+   */
+  async listRuns(query: { state?: string; createdFrom?: string; limit?: number } = {}): Promise<RunRead[]> {
+    const params = new URLSearchParams();
+    if (query.state !== undefined) params.set('state', query.state);
+    if (query.createdFrom !== undefined) params.set('created_from', query.createdFrom);
+    params.set('limit', String(query.limit ?? 50));
+    const answer = await this.http.request({
+      method: 'GET',
+      path: '/runs',
+      endpoint: 'GET /runs',
+      query: params,
+      schema: runListResponseSchema,
+    });
+    return answer.items;
   }
 
   /** `GET /runs/{id}`: the run with its devices. */

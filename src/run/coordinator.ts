@@ -7,6 +7,7 @@ import { deleteGridSession, listGridSessions, sessionsOfRuns } from './grid_swee
 import type { Lane } from './lane';
 import { toDeviceRequirements } from './lane_requirements';
 import type { CoordinatorMessage, SharedRunState, TrackedLease, WorkerRequest } from './protocol';
+import { reserveRunWithRecovery } from './reserve_run';
 import { formatRunSummary, formatUnreachableSummary } from './summary';
 
 /** How the cucumber run ended, as far as the coordinator can tell. */
@@ -136,7 +137,7 @@ export class RunCoordinator {
       const osVersion = requirement.osVersion ?? undefined;
       const laneLabel = `${platformId}${osVersion ? ` ${osVersion}` : ''}`;
       const name = multi ? `${config.runName} [${laneLabel}]` : config.runName;
-      const run = await client.reserveDevices({
+      const run = await reserveRunWithRecovery(client, {
         name,
         requirements: [requirement],
         ttlMinutes: config.ttlMinutes,

@@ -3,6 +3,12 @@
  * on each endpoint, manager outages, Appium/Grid faults and cucumber interruptions.
  */
 import { matrixSuite } from './support/matrix_suite';
-import { ENDPOINT_ROWS, OUTAGE_ROWS, RANDOM_ROWS, STACK_ROWS } from './support/rows';
+import { ENDPOINT_ROWS, OUTAGE_ROWS, RANDOM_ROWS, RESERVE_LOST_ROW, STACK_ROWS } from './support/rows';
 
-matrixSuite('fault matrix (full rows)', [...RANDOM_ROWS, ...ENDPOINT_ROWS, ...OUTAGE_ROWS, ...STACK_ROWS]);
+matrixSuite('fault matrix (full rows)', [
+  ...RANDOM_ROWS,
+  ...ENDPOINT_ROWS,
+  RESERVE_LOST_ROW,
+  ...OUTAGE_ROWS,
+  ...STACK_ROWS,
+]);

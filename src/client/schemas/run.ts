@@ -52,6 +52,9 @@ export const runReadSchema = z
 /** A run. */
 export type RunRead = z.infer<typeof runReadSchema>;
 
+/** `GET /runs`: one page of runs, newest first (paging fields are not used). */
+export const runListResponseSchema = z.object({ items: z.array(runReadSchema) }).loose();
+
 /** `GET /runs/{id}`: RunRead plus `devices`. */
 export const runDetailSchema = runReadSchema.extend({ devices: z.array(reservedDeviceSchema) });
 
