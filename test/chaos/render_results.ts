@@ -4,11 +4,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { RESULTS_FILE, type RowFigures } from './support/chaos_row';
-import { ENDPOINT_ROWS, FAST_ROWS, OUTAGE_ROWS, RANDOM_ROWS, STACK_ROWS } from './support/rows';
+import {
+  ENDPOINT_ROWS,
+  FAST_ROWS,
+  OUTAGE_ROWS,
+  RANDOM_ROWS,
+  RESERVE_LOST_ROW,
+  STACK_ROWS,
+} from './support/rows';
 
 /** Rows that check a message (the others recover, or only need the exit code). */
 const CHECKED = new Set(
-  [...FAST_ROWS, ...RANDOM_ROWS, ...ENDPOINT_ROWS, ...OUTAGE_ROWS, ...STACK_ROWS]
+  [...FAST_ROWS, ...RANDOM_ROWS, ...ENDPOINT_ROWS, RESERVE_LOST_ROW, ...OUTAGE_ROWS, ...STACK_ROWS]
     .filter((r) => r.message)
     .map((r) => r.id),
 );
