@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { before, beforeEach, describe, test } from 'node:test';
 import { releaseOrphanClaims } from '../../src/allocation/pending_reports';
-import { GridFleetApiError, GridFleetClient, GridFleetTransportError } from '../../src/client';
-import { type RunningLab, startLab } from '../../src/lab';
-import { TcpProxy } from '../chaos/support/tcp_proxy';
+import { GridFleetApiError, type GridFleetClient, GridFleetTransportError } from '../../src/client';
+import type { RunningLab } from '../../src/lab';
+import type { TcpProxy } from '../chaos/support/tcp_proxy';
+import { proxiedLab } from './support/proxied_lab';
 
 interface LogEntry {
   method: string;
@@ -22,18 +23,11 @@ describe('transient claim failures are retried safely (real lab)', () => {
   let client: GridFleetClient;
   let direct: GridFleetClient;
 
-  before(async () => {
-    lab = await startLab({ port: 0 });
-    proxy = await TcpProxy.start(lab.port);
-    client = new GridFleetClient(`http://127.0.0.1:${proxy.port}/api`, { auth: null });
-    direct = new GridFleetClient(lab.apiUrl, { auth: null });
-  });
-  after(async () => {
-    await proxy.down();
-    await lab.close();
+  const proxied = proxiedLab();
+  before(() => {
+    ({ lab, proxy, client, direct } = proxied);
   });
   beforeEach(async () => {
-    await proxy.reopen();
     await fetch(`${lab.url}/lab/faults`, { method: 'DELETE' });
     await fetch(`${lab.url}/lab/reset`, { method: 'POST' });
     await fetch(`${lab.url}/lab/requests`, { method: 'DELETE' });

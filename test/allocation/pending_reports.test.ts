@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { before, beforeEach, describe, test } from 'node:test';
 import { PendingReports } from '../../src/allocation/pending_reports';
 import { ReportSink } from '../../src/allocation/report_sink';
-import { GridFleetClient } from '../../src/client';
-import { type RunningLab, startLab } from '../../src/lab';
-import { TcpProxy } from '../chaos/support/tcp_proxy';
+import type { GridFleetClient } from '../../src/client';
+import type { RunningLab } from '../../src/lab';
+import type { TcpProxy } from '../chaos/support/tcp_proxy';
+import { proxiedLab } from './support/proxied_lab';
 
 /**
  * Reports lost to a manager outage are re-sent once it is back: the real lab behind a TCP proxy whose
@@ -21,18 +22,11 @@ describe('pending reports survive a manager outage (real lab, proxy taken down a
     logs.push(line);
   };
 
-  before(async () => {
-    lab = await startLab({ port: 0 });
-    proxy = await TcpProxy.start(lab.port);
-    client = new GridFleetClient(`http://127.0.0.1:${proxy.port}/api`, { auth: null });
-    direct = new GridFleetClient(lab.apiUrl, { auth: null });
-  });
-  after(async () => {
-    await proxy.down();
-    await lab.close();
+  const proxied = proxiedLab();
+  before(() => {
+    ({ lab, proxy, client, direct } = proxied);
   });
   beforeEach(async () => {
-    await proxy.reopen();
     logs.length = 0;
   });
 
