@@ -5,7 +5,7 @@
  * client (in a fresh node process, which is when node reads that variable) works.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GridFleetClient, GridFleetTransportError } from '../../src/client';
 import { type RunningLab, startLab } from '../../src/lab';
+import { runProcess } from '../support/run_process';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -125,16 +126,11 @@ describe('an https manager with a private CA', { timeout: 120_000 }, () => {
         (error) => { console.error(error.message); process.exit(1); },
       );`;
     // Async spawn: the lab and the TLS front run in this process and must keep answering.
-    const proc = spawn(process.execPath, ['--require', 'ts-node/register', '-e', script, apiUrl], {
+    const run = await runProcess(process.execPath, ['--require', 'ts-node/register', '-e', script, apiUrl], {
       cwd: REPO_ROOT,
       env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem'), TS_NODE_TRANSPILE_ONLY: 'true' },
     });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const status = await new Promise<number | null>((resolve) => proc.on('close', resolve));
-    const child = { status, stdout, stderr };
+    const child = { status: run.code, stdout: run.stdout, stderr: run.stderr };
     assert.equal(child.status, 0, `${child.stdout}\n${child.stderr}`);
     assert.match(child.stdout, /devices [1-9]\d*/);
   });
