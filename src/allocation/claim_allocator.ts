@@ -8,10 +8,17 @@ import {
   hydrateAllocatedDevice,
 } from '../appium';
 import type { GridFleetClient } from '../client/client';
-import { isTransientFailure, TRANSIENT_RETRY_DELAY_MS } from '../client/transient_retry';
+import { systemClock } from '../client/clock';
+import { isTransientFailure, retryTransientOnce } from '../client/transient_retry';
 import type { ClaimInclude } from '../config';
 import { explainDriverFailure } from './driver_failure';
-import { type PendingReports, releaseOrphanClaims, threadPendingReports } from './pending_reports';
+import {
+  type DeviceRelease,
+  type PendingReports,
+  releaseDevice,
+  releaseOrphanClaims,
+  threadPendingReports,
+} from './pending_reports';
 import { ReportSink } from './report_sink';
 import type {
   AcquireRequest,
@@ -207,7 +214,7 @@ export class ClaimAllocator implements DeviceAllocator {
     error: unknown,
   ): Promise<void> {
     const { client, tracker } = this.options;
-    let cooldown: { reason: string; ttlSeconds: number } | undefined;
+    let cooldown: DeviceRelease['cooldown'];
     try {
       if (error instanceof AppiumDriverCreationError) {
         const p = buildErrorSessionPayload({ error, testName: request.testName });
@@ -228,12 +235,12 @@ export class ClaimAllocator implements DeviceAllocator {
           () => client.registerSession(registration, { suppressErrors: false }),
           `register error session ${p.session_id}`,
         );
-        const reason = cooldownReason(`driver creation failed: ${p.error_message}`);
-        cooldown = { reason, ttlSeconds: this.options.cooldownSec };
-        await releaseWithCooldown(this.options, ids, reason);
-      } else {
-        await client.releaseDeviceSafe(ids.runId, ids);
+        cooldown = {
+          reason: cooldownReason(`driver creation failed: ${p.error_message}`),
+          ttlSeconds: this.options.cooldownSec,
+        };
       }
+      await releaseOnce(client, { ...ids, cooldown });
     } catch (cleanupError) {
       this.reports.defer(
         { kind: 'release', ...ids, cooldown },
@@ -247,27 +254,15 @@ export class ClaimAllocator implements DeviceAllocator {
   }
 }
 
-async function releaseWithCooldown(
-  options: ClaimAllocatorOptions,
-  ids: { runId: string; deviceId: string; workerId: string },
-  reason: string,
-): Promise<void> {
-  const request = { ...ids, reason: cooldownReason(reason), ttlSeconds: options.cooldownSec };
-  try {
-    try {
-      await options.client.releaseDeviceWithCooldown(ids.runId, request);
-    } catch (error) {
-      if (!isTransientFailure(error)) throw error;
-      // Once more after a blip; if the first one landed, this one answers 409 "is not claimed".
-      await new Promise((resolve) => setTimeout(resolve, TRANSIENT_RETRY_DELAY_MS));
-      await options.client.releaseDeviceWithCooldown(ids.runId, request);
-    }
-  } catch (error) {
-    // A transient failure is left to the pending queue (which re-sends the cooldown); anything else, e.g.
-    // the run already ended (cooldown is not idempotent after run end): a plain release still frees it.
-    if (isTransientFailure(error)) throw error;
-    await options.client.releaseDeviceSafe(ids.runId, ids);
-  }
+/**
+ * {@link releaseDevice} for the allocator: a cooldown call that fails transiently is tried once more after a
+ * blip (if the first one landed, the second answers 409 "is not claimed" and a plain release follows);
+ * what still fails transiently is thrown, for the pending queue to re-send.
+ */
+function releaseOnce(client: GridFleetClient, release: DeviceRelease): Promise<void> {
+  return releaseDevice(client, release, (call) =>
+    retryTransientOnce(`cooldown release of device ${release.deviceId}`, call, { clock: systemClock }),
+  );
 }
 
 async function quietly(action: () => Promise<unknown> | undefined): Promise<void> {
@@ -331,10 +326,7 @@ class ClaimLease implements DeviceLease {
         : undefined;
       const released = await this.reports.send(
         { kind: 'release', ...ids, cooldown },
-        () =>
-          cooldown
-            ? releaseWithCooldown({ ...this.options, cooldownSec: cooldown.ttlSeconds }, ids, cooldown.reason)
-            : this.options.client.releaseDeviceSafe(this.runId, ids),
+        () => releaseOnce(this.options.client, { ...ids, cooldown }),
         `release device ${ids.deviceId}`,
       );
       this.reports.held.delete(ids.deviceId);

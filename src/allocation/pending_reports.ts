@@ -98,28 +98,46 @@ async function send(
     case 'status':
       await client.updateSessionStatus(report.sessionId, report.status, { suppressErrors: false });
       return;
-    case 'release': {
-      const ids = { deviceId: report.deviceId, workerId: report.workerId };
-      if (report.cooldown) {
-        try {
-          await client.releaseDeviceWithCooldown(report.runId, {
-            ...ids,
-            reason: report.cooldown.reason,
-            ttlSeconds: report.cooldown.ttlSeconds,
-          });
-          return;
-        } catch (error) {
-          // e.g. the run ended (cooldowns are not idempotent after run end): a plain release still frees it.
-          if (isTransientFailure(error)) throw error;
-        }
-      }
-      await client.releaseDeviceSafe(report.runId, ids);
+    case 'release':
+      await releaseDevice(client, report);
       return;
-    }
     case 'orphan-claims':
       await releaseOrphanClaims(client, report.runId, report.workerId, held);
       return;
   }
+}
+
+/** A device to give back, with the cooldown its release should carry (reason already cut to size). */
+export interface DeviceRelease {
+  runId: string;
+  deviceId: string;
+  workerId: string;
+  cooldown?: { reason: string; ttlSeconds: number } | undefined;
+}
+
+/**
+ * Releases a device, with its cooldown when it has one. A cooldown the manager refuses for good (e.g. the
+ * run already ended: cooldowns are not idempotent after run end) falls back to a plain release, which
+ * tolerates what is already done. Transient failures are thrown (the caller retries or queues).
+ * `attemptCooldown` runs the cooldown call (the allocator retries it once after a blip).
+ */
+export async function releaseDevice(
+  client: GridFleetClient,
+  release: DeviceRelease,
+  attemptCooldown: (call: () => Promise<unknown>) => Promise<unknown> = (call) => call(),
+): Promise<void> {
+  const { runId, deviceId, workerId, cooldown } = release;
+  if (cooldown) {
+    try {
+      await attemptCooldown(() =>
+        client.releaseDeviceWithCooldown(runId, { deviceId, workerId, ...cooldown }),
+      );
+      return;
+    } catch (error) {
+      if (isTransientFailure(error)) throw error;
+    }
+  }
+  await client.releaseDeviceSafe(runId, { deviceId, workerId });
 }
 
 /**

@@ -46,8 +46,11 @@ class ScenarioRuntime {
   private readonly handedOff = new Set<string>();
   private shuttingDown: string | undefined;
   private listening = false;
-  /** Per-thread tag that keeps claim owner ids unique even where hostname and pid repeat (containers). */
-  private readonly ownerTag = randomBytes(3).toString('hex');
+  /**
+   * `@host:pid:tag` of this thread's claim owner ids; the random per-thread tag keeps them unique even where
+   * hostname and pid repeat (containers).
+   */
+  private readonly ownerSuffix = `@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
   /** Forgets everything cached for a previous cucumber run of this process (a new run is starting). */
   reset(): void {
@@ -77,7 +80,7 @@ class ScenarioRuntime {
    * one shard could release (or, after a lost claim answer, "recover") another shard's device.
    */
   claimOwnerId(): string {
-    return `${this.workerId()}@${hostname()}:${process.pid}:${this.ownerTag}`;
+    return `${this.workerId()}${this.ownerSuffix}`;
   }
 
   /**
