@@ -1,4 +1,5 @@
 import type { GridFleetClient } from '../client/client';
+import { errorText } from '../client/error_text';
 import type { SessionRegistration } from '../client/session_fields';
 import { isTransientFailure } from '../client/transient_retry';
 import type { SessionOutcomeStatus } from './types';
@@ -79,8 +80,6 @@ const sameTarget = (a: PendingReport, b: PendingReport): boolean => {
       return a.runId === (b as typeof a).runId && a.workerId === (b as typeof a).workerId;
   }
 };
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Sends one report. Throws what the manager answered (transient or not). */
 async function send(

@@ -1,5 +1,6 @@
 import { GridFleetClient } from '../client/client';
 import { DEFAULT_GRID_URL, ENV_VARS } from '../client/env';
+import { errorText } from '../client/error_text';
 import { buildAppiumRequest } from './build_capabilities';
 import type { AppiumCapabilities } from './capabilities_types';
 import type { DriverPackCatalogLike } from './catalog_types';
@@ -116,7 +117,7 @@ export async function createAppiumDriver(
 
 /** Explains the Grid's "no nodes" refusal in GridFleet terms; undefined when there is nothing to add. */
 function failureHint(error: unknown, capabilities: AppiumCapabilities): string | undefined {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   if (!/No nodes support the capabilities/i.test(message)) return undefined;
   const udid = capabilities['appium:udid'];
   return typeof udid === 'string'

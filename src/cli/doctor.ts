@@ -1,3 +1,4 @@
+import { errorText } from '../client/error_text';
 import type { CheckResult, DoctorCheck } from './doctor_checks';
 
 /** One finished check as reported (JSON output). */
@@ -77,7 +78,7 @@ export async function runDoctor(checks: DoctorCheck[], options: RunDoctorOptions
       } catch (error) {
         result = {
           status: 'fail',
-          summary: `the check itself failed: ${error instanceof Error ? error.message : String(error)}`,
+          summary: `the check itself failed: ${errorText(error)}`,
           retryable: true,
         };
       }

@@ -1,6 +1,7 @@
 import { resolvePackPlatform } from '../appium/pack_platform_resolver';
 import { GridFleetClient } from '../client/client';
 import { ENV_VARS, readGridFleetEnv } from '../client/env';
+import { errorText } from '../client/error_text';
 import { GridFleetApiError, GridFleetTransportError } from '../client/errors';
 import type { DriverPackCatalog } from '../client/schemas/catalog';
 import { findCucumber, SUPPORTED_CUCUMBER } from './cucumber_version';
@@ -32,7 +33,6 @@ export interface DoctorCheck {
 }
 
 const TERMINAL = ['completed', 'cancelled', 'expired', 'failed'];
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const redact = (url: string): string => url.replace(/\/\/[^/@]*@/, '//');
 
 /**

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { readGridFleetEnv } from '../client/env';
+import { errorText } from '../client/error_text';
 import {
   type GridFleetConfig,
   GridFleetConfigError,
@@ -119,7 +120,7 @@ export async function loadProjectConfig(options: ProjectConfigOptions): Promise<
       source = `${options.configFile ? path.relative(options.cwd, path.resolve(options.cwd, options.configFile)) : 'cucumber configuration'} (profile ${profiles}) and environment`;
     } catch (error) {
       return fail(
-        `Could not read the cucumber configuration: ${error instanceof Error ? error.message : String(error)}. ` +
+        `Could not read the cucumber configuration: ${errorText(error)}. ` +
           'Fix the file, or point --config / --profile at the right one.',
       );
     }
@@ -147,7 +148,7 @@ export async function loadProjectConfig(options: ProjectConfigOptions): Promise<
       error instanceof GridFleetConfigError &&
       error.issues.every((i) => i.field === 'requirements' && i.source === 'default');
     if (!(onlyMissingLanes && flagLanes.length > 0)) {
-      return fail(error instanceof Error ? error.message : String(error));
+      return fail(errorText(error));
     }
     const params = (worldParameters as { gridfleet?: Record<string, unknown> }).gridfleet ?? {};
     try {

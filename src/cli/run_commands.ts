@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { GridFleetClient } from '../client/client';
+import { errorText } from '../client/error_text';
 import type { RunDetail, RunRead } from '../client/schemas/run';
 import { toDeviceRequirements } from '../run/lane_requirements';
 import { reserveRunWithRecovery } from '../run/reserve_run';
@@ -24,7 +25,6 @@ export class RunCommandError extends Error {
 }
 
 const TERMINAL = ['completed', 'cancelled', 'expired', 'failed'];
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 function validConfig(project: ProjectConfig): NonNullable<ProjectConfig['config']> {
   if (project.config === undefined) throw new RunCommandError(project.error ?? 'invalid configuration');

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from './clock';
+import { errorText } from './error_text';
 import { HttpLayer, type HttpOptions } from './http';
 import { consoleLogger, type GridFleetLogger } from './logger';
 
@@ -56,7 +57,7 @@ export class ClientBase {
     try {
       return await call();
     } catch (error) {
-      this.logger.warn(`could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`could not ${what}: ${errorText(error)}`);
       return null;
     }
   }

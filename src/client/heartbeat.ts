@@ -1,3 +1,4 @@
+import { errorText } from './error_text';
 import { GridFleetApiError } from './errors';
 import { consoleLogger, type GridFleetLogger } from './logger';
 import type { RunState } from './schemas/common';
@@ -141,9 +142,7 @@ export class RunHeartbeat {
     try {
       callback();
     } catch (error) {
-      this.#logger.warn(
-        `heartbeat callback threw: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.#logger.warn(`heartbeat callback threw: ${errorText(error)}`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { GridFleetClient } from '../client/client';
+import { errorText } from '../client/error_text';
 import type { RunHeartbeat } from '../client/heartbeat';
 import type { RunRead } from '../client/schemas/run';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
@@ -28,8 +29,6 @@ export interface CoordinatorReply {
  * waiter whose no-claimable answer crossed the release (its registration arrives just after it).
  */
 export const RELEASE_WAKE_WINDOW_MS = 1_000;
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Longest time {@link RunCoordinator.finish} waits for a setup still in flight (a signal while the run is

@@ -1,4 +1,5 @@
 import type { GridFleetClient, ReserveDevicesRequest } from '../client/client';
+import { errorText } from '../client/error_text';
 import type { RunCreateResponse } from '../client/schemas/run';
 import { isTransientFailure } from '../client/transient_retry';
 
@@ -70,5 +71,3 @@ async function cancelOrphans(
   for (const run of orphans) await client.cancelRun(run.id);
   return orphans.map((run) => run.id);
 }
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
