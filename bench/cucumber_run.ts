@@ -24,19 +24,11 @@ export interface CucumberTimings {
   /** From the first test case start to the last test case end, ms. */
   scenariosWallMs: number;
   /**
-   * Steady-state throughput (scenarios/s): test cases started after every worker finished its first one
-   * (whose process/thread start-up, webdriverio import and catalog fetch are start-up, not throughput),
-   * divided by the time from that moment to the last test case end.
-   */
-  steadyScenariosPerSec: number;
-  /**
    * Sum over workers of each worker's own steady rate (test cases after its first, over the time from its
    * first test case end to its last): throughput without the run's tail, where some workers have nothing
    * left to do (that tail shrinks with suite size; it is not per-scenario cost).
    */
   perWorkerScenariosPerSec: number;
-  /** Per worker, from one test case's end to its next one's start (cucumber's own gap), ms. */
-  gapBetweenCasesMs: number[];
   /** Process wall time from spawn to exit, ms. */
   processMs: number;
   /** Captured stderr (for failures). */
@@ -123,10 +115,14 @@ export async function runCucumber(options: {
       .map(Number);
     const hookSteps = new Set<string>();
     const started = new Map<string, number>();
-    const finishedAt = new Map<string, number>();
-    const firstFinishByWorker = new Map<string, number>();
     const workerOfCase = new Map<string, string>();
-    const startTimes: number[] = [];
+    // Per worker, its test cases' start and end times.
+    const byWorker = new Map<string, { starts: number[]; ends: number[] }>();
+    const timesOf = (worker: string): { starts: number[]; ends: number[] } => {
+      const entry = byWorker.get(worker) ?? { starts: [], ends: [] };
+      byWorker.set(worker, entry);
+      return entry;
+    };
     const testCaseMs: number[] = [];
     let firstStep = Number.POSITIVE_INFINITY;
     let firstCase = Number.POSITIVE_INFINITY;
@@ -140,47 +136,30 @@ export async function runCucumber(options: {
       } else if (m.testCaseStarted) {
         const t = ms(m.testCaseStarted.timestamp as Timestamp);
         started.set(m.testCaseStarted.id as string, t);
-        workerOfCase.set(m.testCaseStarted.id as string, String(m.testCaseStarted.workerId ?? 'main'));
-        startTimes.push(t);
+        const worker = String(m.testCaseStarted.workerId ?? 'main');
+        workerOfCase.set(m.testCaseStarted.id as string, worker);
+        timesOf(worker).starts.push(t);
         firstCase = Math.min(firstCase, t);
       } else if (m.testCaseFinished) {
         const t = ms(m.testCaseFinished.timestamp as Timestamp);
         const s = started.get(m.testCaseFinished.testCaseStartedId as string);
-        finishedAt.set(m.testCaseFinished.testCaseStartedId as string, t);
         if (s !== undefined) testCaseMs.push(t - s);
-        const worker = workerOfCase.get(m.testCaseFinished.testCaseStartedId as string) ?? 'main';
-        if (!firstFinishByWorker.has(worker)) firstFinishByWorker.set(worker, t);
+        timesOf(workerOfCase.get(m.testCaseFinished.testCaseStartedId as string) ?? 'main').ends.push(t);
         lastCase = Math.max(lastCase, t);
       } else if (m.testStepStarted && !hookSteps.has(m.testStepStarted.testStepId as string)) {
         firstStep = Math.min(firstStep, ms(m.testStepStarted.timestamp as Timestamp));
       }
     }
     // Per worker: cases started after its own first one ended, over the time from then to its last end.
-    const byWorker = new Map<string, { starts: number[]; ends: number[] }>();
-    for (const [caseId, t] of started) {
-      const w = workerOfCase.get(caseId) ?? 'main';
-      const entry = byWorker.get(w) ?? { starts: [], ends: [] };
-      entry.starts.push(t);
-      byWorker.set(w, entry);
-    }
-    for (const [caseId, t] of finishedAt) byWorker.get(workerOfCase.get(caseId) ?? 'main')?.ends.push(t);
-    const gapsMs: number[] = [];
     let perWorkerSum = 0;
     for (const { starts, ends } of byWorker.values()) {
-      starts.sort((a, b) => a - b);
-      ends.sort((a, b) => a - b);
-      for (let i = 1; i < starts.length; i += 1) gapsMs.push((starts[i] as number) - (ends[i - 1] as number));
+      ends.sort((x, y) => x - y);
       const first = ends[0] as number;
       const last = ends[ends.length - 1] as number;
       if (last > first) perWorkerSum += (starts.length - 1) / ((last - first) / 1000);
     }
-    const warm = Math.max(...firstFinishByWorker.values());
-    const steadyCases = startTimes.filter((t) => t >= warm).length;
     return {
-      steadyScenariosPerSec:
-        lastCase > warm ? Math.round((steadyCases / ((lastCase - warm) / 1000)) * 100) / 100 : 0,
       perWorkerScenariosPerSec: Math.round(perWorkerSum * 100) / 100,
-      gapBetweenCasesMs: gapsMs,
       exitCode,
       scenarios: options.scenarios,
       testCaseMs,
