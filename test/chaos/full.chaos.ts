@@ -3,12 +3,6 @@
  * on each endpoint, manager outages, Appium/Grid faults and cucumber interruptions.
  */
 import { matrixSuite } from './support/matrix_suite';
-import { ENDPOINT_ROWS, OUTAGE_ROWS, RANDOM_ROWS, RESERVE_LOST_ROW, STACK_ROWS } from './support/rows';
+import { FULL_ROWS } from './support/rows';
 
-matrixSuite('fault matrix (full rows)', [
-  ...RANDOM_ROWS,
-  ...ENDPOINT_ROWS,
-  RESERVE_LOST_ROW,
-  ...OUTAGE_ROWS,
-  ...STACK_ROWS,
-]);
+matrixSuite('fault matrix (full rows)', FULL_ROWS);

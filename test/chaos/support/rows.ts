@@ -347,3 +347,12 @@ export const RANDOM_ROWS: ChaosRow[] = [
     exitCode: 'consistent',
   },
 ];
+
+/** Every row after the fast ones, in the order `npm run test:chaos` runs them (stack-disturbing rows last). */
+export const FULL_ROWS: ChaosRow[] = [
+  ...RANDOM_ROWS,
+  ...ENDPOINT_ROWS,
+  RESERVE_LOST_ROW,
+  ...OUTAGE_ROWS,
+  ...STACK_ROWS,
+];
