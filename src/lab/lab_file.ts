@@ -69,6 +69,8 @@ const deviceSchema = z.strictObject({
   host_ip: z.string().default('127.0.0.1'),
   ip_address: z.string().nullable().optional(),
   tags: z.record(z.string(), z.coerce.string()).default({}),
+  /** Router generation: keys of the device groups (top-level `groups`) this device belongs to. */
+  groups: z.array(z.string()).default([]),
   config: jsonObject.default({}),
   test_data: jsonObject.default({}),
   /** Initial state, to model a lab with offline, held or unhealthy devices. */
@@ -78,7 +80,18 @@ const deviceSchema = z.strictObject({
   healthy: z.boolean().nullable().default(null),
 });
 
+/** Group keys as the router-era manager accepts them. */
+const GROUP_KEY = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+const groupSchema = z.strictObject({
+  key: z.string().regex(GROUP_KEY, 'must match ^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$ (e.g. "smoke-tier")'),
+  name: z.string().optional(),
+  description: z.string().nullable().default(null),
+});
+
 const settingsSchema = z.strictObject({
+  /** Which GridFleet generation the lab answers as: `claim` (claims + Selenium Grid) or `router` (WebDriver router). */
+  generation: z.enum(['claim', 'router']).default('claim'),
   retry_after_sec: z.number().int().min(0).default(5),
   cooldown_escalation_threshold: z.number().int().min(0).max(100).default(3),
   device_cooldown_max_sec: z.number().int().min(1).default(3600),
@@ -103,6 +116,8 @@ const settingsSchema = z.strictObject({
 const labFileSchema = z.strictObject({
   packs: z.array(packSchema).min(1, 'declare at least one pack'),
   devices: z.array(deviceSchema).default([]),
+  /** Router generation: static device groups (members are listed on each device's `groups`). */
+  groups: z.array(groupSchema).default([]),
   settings: settingsSchema.default(settingsSchema.parse({})),
 });
 
@@ -135,6 +150,8 @@ export interface LabDevice {
   host_ip: string;
   ip_address: string | null;
   tags: Record<string, string>;
+  /** Keys of the groups the device belongs to (router generation). */
+  groups: string[];
   config: Record<string, unknown>;
   test_data: Record<string, unknown>;
   operational_state: 'available' | 'busy' | 'offline';
@@ -143,10 +160,19 @@ export interface LabDevice {
   healthy: boolean | null;
 }
 
+/** A static device group (router generation). */
+export interface LabGroup {
+  key: string;
+  name: string;
+  description: string | null;
+}
+
 /** A validated lab file with every default and id resolved. */
 export interface ResolvedLab {
   packs: LabPack[];
   devices: LabDevice[];
+  /** Static device groups (router generation; `[]` when the file declares none). */
+  groups: LabGroup[];
   settings: LabSettings;
   /** Where the lab came from (file path or a caller-given label). */
   source: string;
@@ -288,6 +314,7 @@ export function parseLabFile(raw: string | unknown, source: string): ResolvedLab
       host_ip: d.host_ip,
       ip_address: d.ip_address === undefined ? networkAddress(connectionType, target) : d.ip_address,
       tags: d.tags,
+      groups: d.groups,
       config: d.config,
       test_data: d.test_data,
       operational_state: d.operational_state,
@@ -313,8 +340,28 @@ export function parseLabFile(raw: string | unknown, source: string): ResolvedLab
   if (file.settings.default_ttl_minutes > file.settings.max_ttl_minutes) {
     problems.push('settings.default_ttl_minutes: must not exceed settings.max_ttl_minutes');
   }
+  const groups: LabGroup[] = file.groups.map((g) => ({
+    key: g.key,
+    name: g.name ?? g.key,
+    description: g.description,
+  }));
+  checkUnique(
+    groups.map((g) => g.key),
+    (i, key) => `groups[${i}].key: duplicate group key "${key}"`,
+    problems,
+  );
+  const groupKeys = new Set(groups.map((g) => g.key));
+  devices.forEach((d, i) => {
+    for (const key of d.groups) {
+      if (!groupKeys.has(key)) {
+        problems.push(
+          `devices[${i}].groups: unknown group "${key}"; declare it under the top-level groups: (key, name)`,
+        );
+      }
+    }
+  });
   if (problems.length > 0) throw new LabFileError(source, problems);
-  return { packs, devices, settings: file.settings, source };
+  return { packs, devices, groups, settings: file.settings, source };
 }
 
 function parseText(text: string, source: string): unknown {

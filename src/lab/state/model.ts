@@ -66,6 +66,8 @@ export interface DeviceRow {
   operational_state: 'available' | 'busy' | 'offline';
   hold: 'maintenance' | 'reserved' | null;
   tags: Record<string, string>;
+  /** Group keys (router generation). */
+  groups: string[];
   device_type: 'real_device' | 'emulator' | 'simulator';
   connection_type: 'usb' | 'network' | 'virtual';
   ip_address: string | null;

@@ -70,6 +70,7 @@ export class LabStore {
         operational_state: d.operational_state,
         hold: d.hold,
         tags: { ...d.tags },
+        groups: [...d.groups],
         device_type: d.device_type,
         connection_type: d.connection_type,
         ip_address: d.ip_address,
