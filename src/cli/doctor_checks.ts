@@ -5,7 +5,7 @@ import { errorText } from '../client/error_text';
 import { GridFleetApiError, GridFleetTransportError } from '../client/errors';
 import type { DriverPackCatalog } from '../client/schemas/catalog';
 import { findCucumber, SUPPORTED_CUCUMBER } from './cucumber_version';
-import { GridStatusError, readGridStatus } from './grid_status';
+import { GridStatusError, readGridStatus } from '../client/grid_status';
 import type { ProjectConfig } from './project_config';
 
 /** Outcome of one attempt of a check. */
