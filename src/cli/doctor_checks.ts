@@ -3,9 +3,9 @@ import { GridFleetClient } from '../client/client';
 import { ENV_VARS, readGridFleetEnv } from '../client/env';
 import { errorText } from '../client/error_text';
 import { GridFleetApiError, GridFleetTransportError } from '../client/errors';
+import { GridStatusError, readGridStatus } from '../client/grid_status';
 import type { DriverPackCatalog } from '../client/schemas/catalog';
 import { findCucumber, SUPPORTED_CUCUMBER } from './cucumber_version';
-import { GridStatusError, readGridStatus } from '../client/grid_status';
 import type { ProjectConfig } from './project_config';
 
 /** Outcome of one attempt of a check. */
