@@ -62,7 +62,8 @@ export function managerAnswer(flavour: ManagerFlavour, request: SeenRequest): Ra
         ),
       };
     }
-    return { status: 200, body: [routerDevice()] };
+    const platformId = new URLSearchParams(query).get('platform_id');
+    return { status: 200, body: [routerDevice()].filter((d) => !platformId || d.platform_id === platformId) };
   }
   if (request.method === 'GET' && /^\/api\/devices\/[^/]+$/.test(path)) {
     return { status: 200, body: { ...routerDevice(), appium_node: null } };
