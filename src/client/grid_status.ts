@@ -13,6 +13,16 @@ export interface GridStatus {
   readonly nodes: number;
   /** `appium:platform` of every slot on a node that is UP, with the slot count (empty for the router). */
   readonly platformSlots: ReadonlyMap<string, number>;
+  /** Sessions running in the Grid's slots, on any node (empty for the router, which lists none). */
+  readonly sessions: readonly GridSlotSession[];
+}
+
+/** A WebDriver session a Selenium Grid slot reports as running. */
+export interface GridSlotSession {
+  /** WebDriver session id. */
+  readonly sessionId: string;
+  /** Capabilities the session reported (`{}` when the Grid gave none). */
+  readonly capabilities: Record<string, unknown>;
 }
 
 /** `GET {GRID_URL}/status` could not be read, or the answer is no WebDriver status. */
@@ -42,7 +52,12 @@ export function parseGridStatus(body: unknown): GridStatus | undefined {
   if (!parsed.success) return undefined;
   const { ready, message = '', nodes = [] } = parsed.data.value;
   const platformSlots = new Map<string, number>();
+  const sessions: GridSlotSession[] = [];
   for (const node of nodes) {
+    for (const slot of node.slots ?? []) {
+      if (slot.session)
+        sessions.push({ sessionId: slot.session.sessionId, capabilities: slot.session.capabilities ?? {} });
+    }
     if (node.availability !== undefined && node.availability !== 'UP') continue;
     for (const slot of node.slots ?? []) {
       const platform = slot.stereotype?.['appium:platform'];
@@ -50,7 +65,14 @@ export function parseGridStatus(body: unknown): GridStatus | undefined {
     }
   }
   const router = message === ROUTER_STATUS_MESSAGE && parsed.data.value.nodes === undefined;
-  return { kind: router ? 'router' : 'selenium-grid', ready, message, nodes: nodes.length, platformSlots };
+  return {
+    kind: router ? 'router' : 'selenium-grid',
+    ready,
+    message,
+    nodes: nodes.length,
+    platformSlots,
+    sessions,
+  };
 }
 
 async function get(url: string, timeoutMs: number): Promise<Response> {

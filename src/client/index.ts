@@ -64,6 +64,7 @@ export {
   generationLabel,
 } from './generation';
 export {
+  type GridSlotSession,
   type GridStatus,
   GridStatusError,
   parseGridStatus,

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 
-/** One slot of a Selenium Grid node: only the stereotype is read. */
-const gridSlotSchema = z.object({ stereotype: z.record(z.string(), z.unknown()).optional() }).loose();
+/** The session running in a Selenium Grid slot. */
+const gridSlotSessionSchema = z
+  .object({ sessionId: z.string(), capabilities: z.record(z.string(), z.unknown()).optional() })
+  .loose();
+
+/** One slot of a Selenium Grid node: its stereotype and running session are read. */
+const gridSlotSchema = z
+  .object({
+    stereotype: z.record(z.string(), z.unknown()).optional(),
+    session: gridSlotSessionSchema.nullish(),
+  })
+  .loose();
 
 /** One Selenium Grid node (`value.nodes[]`). */
 const gridNodeSchema = z
