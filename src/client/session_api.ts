@@ -54,7 +54,10 @@ export class SessionApi extends DeviceApi {
     const capabilities = (driver.capabilities ?? {}) as Record<string, unknown>;
     const derived = registrationFromCapabilities(sessionId, capabilities);
     const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-    wrapDeleteSession(driver, sessionId, this);
+    // On a manager known to be of a later generation there is no /finished to post: registerSession
+    // reports the mismatch, and deleteSession stays untouched.
+    const later = this.knownGeneration !== undefined && this.knownGeneration !== 'claim';
+    if (!later) wrapDeleteSession(driver, sessionId, this);
     return this.registerSession({ ...derived, ...defined, sessionId }, options);
   }
 

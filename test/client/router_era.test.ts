@@ -239,6 +239,17 @@ describe('claim-era calls on a router-era manager', () => {
       }),
       { name: 'GenerationMismatchError', message: /then call cooldownDevice\(runId, deviceId/ },
     );
+    const deleteSession = async () => undefined;
+    const driver = { sessionId: 'wd-1', capabilities: {}, deleteSession };
+    const logged: string[] = [];
+    const reporting = new GridFleetClient(server.apiUrl, {
+      env: {},
+      generation: 'router',
+      logger: { warn: (line) => logged.push(line) },
+    });
+    assert.equal(await reporting.registerSessionFromDriver(driver as never), null);
+    assert.equal(driver.deleteSession, deleteSession, 'deleteSession is not wrapped: no /finished to post');
+    assert.match(logged.join('\n'), /registerSession is a claim-era call; this manager is router era/);
     assert.deepEqual(server.requests, []);
   });
 
@@ -316,6 +327,31 @@ describe('router-era client calls (recorded bodies)', () => {
         message: /unknown device groups: nope/,
       });
       assert.equal((await client.getDevice(String(routerDevice().id))).name, 'Fire TV Stick 4K (seed)');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('reserveDevices takes the router-era 201 (no grid_url, no claim fields, released_at)', async () => {
+    const recorded = routerExchange(48);
+    const server = await startRawServer(() => ({ status: 201, body: recorded.body }));
+    try {
+      const client = new GridFleetClient(server.apiUrl, { env: {} });
+      const run = await client.reserveDevices({
+        name: 'gf-head-run-2',
+        requirements: [
+          {
+            packId: 'appium-uiautomator2',
+            platformId: 'android_mobile',
+            allocation: 'all_available',
+            minCount: 1,
+          },
+        ],
+      });
+      assert.equal(run.state, 'preparing');
+      assert.equal(run.grid_url, undefined);
+      assert.equal(run.devices[0]?.released_at, null);
+      assert.equal(run.devices[0]?.claimed_by, null);
     } finally {
       await server.close();
     }
