@@ -64,7 +64,7 @@ export interface DeviceHandle {
 }
 
 const TARGET_KEYS = ['appium:udid', 'udid', 'appium:deviceName', 'deviceName'] as const;
-// Router era: the router injects `gridfleet:deviceId` into the returned capabilities (router era §4.2);
+// Router era: the router injects `gridfleet:deviceId` into the returned capabilities (docs/manager-api.md, router era §4.2);
 // claim era: the node stereotype's `appium:gridfleet:deviceId`, when the agent keeps it.
 const DEVICE_ID_KEYS = ['gridfleet:deviceId', 'appium:gridfleet:deviceId'] as const;
 

@@ -136,7 +136,7 @@ export async function hydrateAllocatedDevice(
   const inlineConfig = record(claim.config);
   const fetchConfig =
     (options.fetchConfig ?? true) && inlineConfig === undefined && !unavailable.has('config');
-  // These claim fields are nullable (claim era §7.1); like the testkit, one device-row read fills them.
+  // These claim fields are nullable (docs/manager-api.md, claim era §7.1); like the testkit, one device-row read fills them.
   const needsRow = ROW_FIELDS.some((key) => !text(claim[key]));
 
   const [row, fetchedConfig, fetchedCapabilities, fetchedTestData] = await Promise.all([

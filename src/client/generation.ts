@@ -22,7 +22,7 @@ export function generationLabel(generation: Generation): string {
 /**
  * A claim-era call (claim, release, release-with-cooldown, session register/finished) was made on a
  * manager of a later generation, known up front or revealed by the framework 404/405 those retired routes
- * answer (router era §8).
+ * answer (docs/manager-api.md, router era §8).
  */
 export class GenerationMismatchError extends GridFleetError {
   /** The client method, e.g. `claimDevice`. */

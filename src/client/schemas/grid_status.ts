@@ -41,7 +41,7 @@ export type WebDriverStatusBody = z.infer<typeof webDriverStatusSchema>;
 /** The constant `value.message` of the GridFleet router's `/status`. */
 export const ROUTER_STATUS_MESSAGE = 'GridFleet router';
 
-/** The constant `message` of a router-era manager's `GET /api/grid/status` (router era §1.2, probe A). */
+/** The constant `message` of a router-era manager's `GET /api/grid/status` (docs/manager-api.md, router era §1.2, probe A). */
 export const CONTROL_PLANE_MESSAGE = 'gridfleet control plane';
 
 /**
