@@ -86,7 +86,14 @@ export {
   type RequestSpec,
   SESSION_TIMEOUT_MS,
 } from './http';
-export { CLAIM_INCLUDES, type ClaimInclude, includeQueryValue, type ReserveInclude } from './include';
+export {
+  CLAIM_INCLUDES,
+  type ClaimInclude,
+  DEVICE_INCLUDES,
+  type DeviceInclude,
+  includeQueryValue,
+  type ReserveInclude,
+} from './include';
 export { consoleLogger, type GridFleetLogger, silentLogger } from './logger';
 export type { ManagerGeneration } from './manager_probes';
 export { type DeviceRequirement, requirementsToWire } from './requirements';
