@@ -115,7 +115,7 @@ export function registerGridFleetHooks(): boolean {
     { name: HOOK_NAMES.afterAll, on: HookTarget.COORDINATOR, timeout: HOOK_TIMEOUTS.afterAll },
     async () => {
       // Serial runs report from this thread: what an outage kept back goes out before the run ends.
-      await scenarioRuntime.flushPendingReports();
+      await scenarioRuntime.finishThread();
       await existingCoordinator()?.finish('normal');
     },
   );
@@ -123,7 +123,7 @@ export function registerGridFleetHooks(): boolean {
   // Registered after the coordinator AfterAll: cucumber runs AfterAll hooks in reverse order when serial,
   // and in parallel runs every worker's AfterAll before the coordinator's, so the run ends after this.
   AfterAll({ name: HOOK_NAMES.afterAllWorker, timeout: HOOK_TIMEOUTS.afterAllWorker }, async () => {
-    await scenarioRuntime.flushPendingReports();
+    await scenarioRuntime.finishThread();
     retireLastWorld();
   });
 

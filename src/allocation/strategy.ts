@@ -101,8 +101,12 @@ export interface ScenarioAllocation {
    * `AppiumDriverCreationError` when no session could be started, a `RunEndedError` when the run ended.
    */
   acquire(request: AcquireRequest): Promise<ScenarioDevice>;
-  /** Re-sends what an outage kept back, with a bounded retry (worker and coordinator `AfterAll`). */
-  flush(): Promise<void>;
+  /**
+   * The thread's scenarios are done (worker `AfterAll`; in a serial run also the coordinator `AfterAll`, so
+   * it may run twice): re-send what an outage kept back, with a bounded retry, and end what the thread
+   * keeps open across scenarios. Never throws.
+   */
+  finishThread(): Promise<void>;
   /** A new cucumber run starts in this process: drop what this one kept. */
   dispose(): void;
 }

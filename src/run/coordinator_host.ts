@@ -101,7 +101,7 @@ export function startCoordinatorServices(): void {
     if (signalled) process.exit(code);
     signalled = true;
     process.stderr.write(
-      `\ngridfleet: ${signal} received; ending sessions, releasing devices, ending runs\n`,
+      `\ngridfleet: ${signal} received; ending sessions, giving devices back, ending runs\n`,
     );
     setTimeout(() => process.exit(code), SIGNAL_CLEANUP_LIMIT_MS).unref();
     void hostedCoordinator()

@@ -58,11 +58,12 @@ class ScenarioRuntime {
   }
 
   /**
-   * Re-sends the manager reports this thread could not deliver (session statuses, devices given back) with
-   * a bounded retry; called by the AfterAll hooks before the run is finished.
+   * The thread's scenarios are done: the strategy re-sends the manager reports this thread could not
+   * deliver (session statuses, devices given back) with a bounded retry and ends what the thread keeps
+   * open; called by the AfterAll hooks before the run is finished.
    */
-  async flushPendingReports(): Promise<void> {
-    await this.allocation?.flush();
+  async finishThread(): Promise<void> {
+    await this.allocation?.finishThread();
   }
 
   /** Next attempt number of a pickle in this thread (retries run on the same worker). */

@@ -69,7 +69,7 @@ export class ClaimScenarioAllocation implements ScenarioAllocation {
     }
   }
 
-  async flush(): Promise<void> {
+  async finishThread(): Promise<void> {
     const pending = threadPendingReports();
     if (pending.size === 0) return;
     this.context.logger.warn(`gridfleet: re-sending ${pending.size} manager report(s) lost to an outage`);
