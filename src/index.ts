@@ -132,6 +132,7 @@ export {
   registerRunCleanup,
   type SuppressOptions,
   silentLogger,
+  stderrLogger,
   systemClock,
   UnknownIncludeError,
 } from './client';

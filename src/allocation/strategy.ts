@@ -1,5 +1,6 @@
 import type { GridFleetClient } from '../client/client';
 import type { GridFleetLogger } from '../client/logger';
+import type { ReservedDevice } from '../client/schemas/reserved_device';
 import type { GridFleetConfig } from '../config';
 import type { AcquireRequest, ScenarioDevice } from './types';
 
@@ -26,6 +27,8 @@ export interface AllocationRun {
   runName: string;
   /** True when this process created the run (and so completes or cancels it). */
   owned: boolean;
+  /** The run's reserved devices as the reservation (or, for a joined run, `GET /runs/{id}`) returned them. */
+  devices: readonly ReservedDevice[];
 }
 
 /** What the coordinator gives a strategy's run level once the runs are reserved or joined. */

@@ -94,7 +94,7 @@ export {
   includeQueryValue,
   type ReserveInclude,
 } from './include';
-export { consoleLogger, type GridFleetLogger, silentLogger } from './logger';
+export { consoleLogger, type GridFleetLogger, silentLogger, stderrLogger } from './logger';
 export type { ManagerGeneration } from './manager_probes';
 export { type DeviceRequirement, requirementsToWire } from './requirements';
 export { type CooldownRequest, RouterApi } from './router_api';

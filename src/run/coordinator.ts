@@ -4,6 +4,7 @@ import { GridFleetClient } from '../client/client';
 import { errorText } from '../client/error_text';
 import type { RunHeartbeat } from '../client/heartbeat';
 import { type GridFleetLogger, stderrLogger } from '../client/logger';
+import type { ReservedDevice } from '../client/schemas/reserved_device';
 import type { RunRead } from '../client/schemas/run';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
 import type { ExitCleanupPlan } from './exit_cleanup';
@@ -56,6 +57,8 @@ export class RunCoordinator {
   private client: GridFleetClient | undefined;
   private lanes: Lane[] = [];
   private readonly runNames = new Map<string, { name: string; owned: boolean }>();
+  /** Reserved devices per run, as the reservation or the joined run returned them. */
+  private readonly runDevices = new Map<string, readonly ReservedDevice[]>();
   private readonly heartbeats: RunHeartbeat[] = [];
   private strategy: AllocationStrategy | undefined;
   private allocation: RunAllocation | undefined;
@@ -107,7 +110,12 @@ export class RunCoordinator {
     this.allocation = await strategy.runLevel({
       client,
       config,
-      runs: [...this.runNames].map(([runId, info]) => ({ runId, runName: info.name, owned: info.owned })),
+      runs: [...this.runNames].map(([runId, info]) => ({
+        runId,
+        runName: info.name,
+        owned: info.owned,
+        devices: this.runDevices.get(runId) ?? [],
+      })),
       broadcast: (message) => this.broadcast({ type: 'gridfleet:allocation', message }),
       closing: () => this.closing,
       logger: this.logger,
@@ -134,6 +142,7 @@ export class RunCoordinator {
       );
     }
     this.runNames.set(run.id, { name: run.name, owned: false });
+    this.runDevices.set(run.id, run.devices);
     this.lanes = run.requirements.map((r) => ({
       runId: run.id,
       runName: run.name,
@@ -162,6 +171,7 @@ export class RunCoordinator {
       });
       // Recorded before activation so cleanup cancels it even if activation fails.
       this.runNames.set(run.id, { name: run.name, owned: true });
+      this.runDevices.set(run.id, run.devices);
       this.lanes.push({
         runId: run.id,
         runName: run.name,
