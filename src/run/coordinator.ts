@@ -162,13 +162,17 @@ export class RunCoordinator {
       const osVersion = requirement.osVersion ?? undefined;
       const laneLabel = `${platformId}${osVersion ? ` ${osVersion}` : ''}`;
       const name = multi ? `${config.runName} [${laneLabel}]` : config.runName;
-      const run = await reserveRunWithRecovery(client, {
-        name,
-        requirements: [requirement],
-        ttlMinutes: config.ttlMinutes,
-        heartbeatTimeoutSec: config.heartbeatTimeoutSec,
-        createdBy: config.createdBy,
-      });
+      const run = await reserveRunWithRecovery(
+        client,
+        {
+          name,
+          requirements: [requirement],
+          ttlMinutes: config.ttlMinutes,
+          heartbeatTimeoutSec: config.heartbeatTimeoutSec,
+          createdBy: config.createdBy,
+        },
+        { log: (line) => this.logger.warn(line) },
+      );
       // Recorded before activation so cleanup cancels it even if activation fails.
       this.runNames.set(run.id, { name: run.name, owned: true });
       this.runDevices.set(run.id, run.devices);
