@@ -5,7 +5,7 @@
  * line per scenario start and end for the test to read.
  */
 import type { AllocationStrategy, ScenarioDevice } from '../../../src/allocation';
-import { type AllocatedDevice, createAppiumDriver, makeAllocatedDevice } from '../../../src/appium';
+import { type AllocatedDevice, createAppiumDriver, hydrateAllocatedDevice } from '../../../src/appium';
 
 type Driver = ScenarioDevice['driver'];
 
@@ -37,29 +37,11 @@ export const sharedSessionStrategy: AllocationStrategy = {
             client,
             pinTo: { connectionTarget: entry.connection_target, deviceId: entry.device_id },
           });
-          const device = makeAllocatedDevice({
-            runId: request.runId,
-            deviceId: entry.device_id,
-            identityValue: entry.identity_value,
-            name: entry.name ?? entry.device_id,
-            connectionTarget: entry.connection_target,
-            packId: entry.pack_id,
-            platformId: entry.platform_id,
-            platformLabel: entry.platform_label,
-            osVersion: entry.os_version,
-            hostIp: entry.host_ip,
-            deviceType: entry.device_type ?? 'emulator',
-            connectionType: entry.connection_type ?? 'virtual',
-            manufacturer: entry.manufacturer,
-            model: entry.model,
-            claimedBy: request.workerId,
-            claimedAt: new Date().toISOString(),
-            config: entry.config,
-            liveCapabilities: null,
-            testData: entry.test_data,
-            unavailableIncludes: [],
-            platformName: null,
-          });
+          // A reserved entry is a claim response but for its claim fields: hydrate it the same way.
+          const device = await hydrateAllocatedDevice(
+            { ...entry, claimed_by: request.workerId, claimed_at: new Date().toISOString() },
+            { runId: request.runId, client, fetchConfig: false },
+          );
           return { driver, device };
         })();
         const { driver, device } = await shared;
