@@ -44,7 +44,7 @@ Feature: Step library
     And the output contains "device test data 'account.region' is eu, expected us"
     And the output contains "device config has no 'roku_password' (keys: none, it is empty)"
     And the output contains "The doc string of \"When I merge into the device test data:\" is not valid JSON"
-    And the output contains "it cannot also claim a android_mobile device"
+    And the output contains "it cannot also get a android_mobile device"
     And every scenario has a manager session with its name and result
     And 1 run was reserved and each is "cancelled"
     And no device is left claimed

@@ -20,17 +20,17 @@ import { retireLastWorld, worldStarting } from './run/world_retirement';
 import { GridFleetWorld } from './world';
 
 /**
- * Explicit timeouts of the gridfleet hooks (ms). Cucumber's default of 5 s is far too short for a device
- * claim plus an Appium session. The claim wait itself is bounded by `claimMaxWaitSec`.
+ * Explicit timeouts of the gridfleet hooks (ms). Cucumber's default of 5 s is far too short for getting a
+ * device plus an Appium session. The wait for a device itself is bounded by `deviceWaitSec`.
  */
 export const HOOK_TIMEOUTS = {
   /** Coordinator BeforeAll: catalog, reservations, activation. */
   beforeAll: 300_000,
   /** Coordinator AfterAll: complete/cancel and summary. */
   afterAll: 180_000,
-  /** Scenario Before: claim (up to `claimMaxWaitSec`, default 300 s) + session creation. */
+  /** Scenario Before: wait for a device (up to `deviceWaitSec`, default 300 s) + session creation. */
   before: 900_000,
-  /** Scenario After: screenshot, quit, status, release. */
+  /** Scenario After: screenshot, end session, status, give the device back. */
   after: 180_000,
   /** Worker AfterAll: re-send reports lost to a manager outage (bounded to 30 s of retries). */
   afterAllWorker: 90_000,
@@ -40,9 +40,9 @@ export const HOOK_TIMEOUTS = {
 export const HOOK_NAMES = {
   beforeAll: 'gridfleet: reserve devices',
   afterAll: 'gridfleet: end runs and print summary',
-  before: 'gridfleet: claim device and start session',
-  after: 'gridfleet: screenshot, quit, report status, release device',
-  afterAllWorker: 'gridfleet: re-send lost session statuses and releases',
+  before: 'gridfleet: allocate device and start session',
+  after: 'gridfleet: screenshot, end session, report status, give device back',
+  afterAllWorker: 'gridfleet: re-send manager reports lost to an outage',
 } as const;
 
 const REGISTERED = Symbol.for('gridfleet-cucumber.registered');
@@ -76,17 +76,17 @@ function needsDevice(world: World, tags: readonly string[]): boolean {
  *
  * Session status mapping (cucumber result of the attempt → manager session status):
  *
- * | cucumber result | session status | device release |
+ * | cucumber result | session status | device given back |
  * | --- | --- | --- |
- * | PASSED | passed | release |
- * | SKIPPED (e.g. a user Before returned 'skipped') | passed (the manager has no "skipped"; it does not fail the run) | release |
- * | FAILED by a step (assertion, app error, step timeout) | failed | release |
- * | FAILED with a device-level error (WebDriver, session, connection) | error | release with cooldown |
- * | FAILED in a Before hook (setup: claim, session, user setup) | error | release (cooldown if device-level) |
- * | PENDING, UNDEFINED, AMBIGUOUS (fail a strict run) | failed | release |
- * | UNKNOWN | error | release |
- * | driver creation failed | device-less `error-<uuid>` session | release with cooldown |
- * | worker crash, SIGINT, SIGTERM | error (set by the coordinator's cleanup) | released / run cancelled |
+ * | PASSED | passed | yes |
+ * | SKIPPED (e.g. a user Before returned 'skipped') | passed (the manager has no "skipped"; it does not fail the run) | yes |
+ * | FAILED by a step (assertion, app error, step timeout) | failed | yes |
+ * | FAILED with a device-level error (WebDriver, session, connection) | error | with cooldown |
+ * | FAILED in a Before hook (setup: device, session, user setup) | error | yes (cooldown if device-level) |
+ * | PENDING, UNDEFINED, AMBIGUOUS (fail a strict run) | failed | yes |
+ * | UNKNOWN | error | yes |
+ * | driver creation failed | device-less `error-<uuid>` session | with cooldown |
+ * | worker crash, SIGINT, SIGTERM | error (set by the coordinator's cleanup) | by the cleanup / run cancelled |
  *
  * @returns true when this call registered, false when this thread had already registered.
  */
@@ -113,17 +113,17 @@ export function registerGridFleetHooks(): boolean {
 
   AfterAll(
     { name: HOOK_NAMES.afterAll, on: HookTarget.COORDINATOR, timeout: HOOK_TIMEOUTS.afterAll },
-    async function () {
+    async () => {
       // Serial runs report from this thread: what an outage kept back goes out before the run ends.
-      await scenarioRuntime.flushPendingReports(this.parameters);
+      await scenarioRuntime.finishThread();
       await existingCoordinator()?.finish('normal');
     },
   );
 
   // Registered after the coordinator AfterAll: cucumber runs AfterAll hooks in reverse order when serial,
   // and in parallel runs every worker's AfterAll before the coordinator's, so the run ends after this.
-  AfterAll({ name: HOOK_NAMES.afterAllWorker, timeout: HOOK_TIMEOUTS.afterAllWorker }, async function () {
-    await scenarioRuntime.flushPendingReports(this.parameters);
+  AfterAll({ name: HOOK_NAMES.afterAllWorker, timeout: HOOK_TIMEOUTS.afterAllWorker }, async () => {
+    await scenarioRuntime.finishThread();
     retireLastWorld();
   });
 
@@ -152,7 +152,7 @@ export function registerGridFleetHooks(): boolean {
     const lane = laneForScenario(state.lanes, tags);
     if (!lane) return; // several lanes and no @platform tag: the device step chooses.
     scenarioRuntime.assertRunUsable(lane);
-    await this.claimDevice(lane.platformId, lane.osVersion ? { osVersion: lane.osVersion } : {});
+    await this.allocateDevice(lane.platformId, lane.osVersion ? { osVersion: lane.osVersion } : {});
   });
 
   BeforeStep(function (this: World) {
@@ -165,11 +165,11 @@ export function registerGridFleetHooks(): boolean {
     const error =
       parameter.error ?? (parameter.result?.message ? new Error(parameter.result.message) : undefined);
     const verdict = sessionVerdict({ status, error, failedBeforeSteps });
-    const lease = this instanceof GridFleetWorld ? this.gridfleetLease : undefined;
-    if (lease && this instanceof GridFleetWorld) {
+    const held = this instanceof GridFleetWorld ? this.gridfleetDevice : undefined;
+    if (held && this instanceof GridFleetWorld) {
       if (status !== 'PASSED') {
         try {
-          const png = Buffer.from(await lease.driver.takeScreenshot(), 'base64');
+          const png = Buffer.from(await held.driver.takeScreenshot(), 'base64');
           const stem = `${fileSafe(this.scenario?.name ?? 'scenario')}_attempt${this.scenario?.attempt ?? 1}_${status.toLowerCase()}`;
           const file = await scenarioRuntime.saveScreenshot(this, png, stem);
           await this.attachScreenshot(png, `${stem}.png`);
@@ -178,10 +178,9 @@ export function registerGridFleetHooks(): boolean {
           this.log(`gridfleet: no failure screenshot (${String(screenshotError)})`);
         }
       }
-      await lease.quit();
-      await lease.reportStatus(verdict.status);
+      // The strategy's order: end the session first, then the status, then the device goes back.
       const config = this.gridfleetConfig;
-      await lease.release({
+      await held.end({
         status: verdict.status,
         cooldown: verdict.deviceFailure
           ? {
@@ -203,7 +202,7 @@ export function registerGridFleetHooks(): boolean {
       .catch(() => undefined);
     // Let go of the Browser: webdriver's per-request AbortSignal.timeout timers keep this scenario's async
     // context, and with it cucumber's { world }, alive for connectionRetryTimeout (300 s) after the fact.
-    if (this instanceof GridFleetWorld) this.gridfleetLease = undefined;
+    if (this instanceof GridFleetWorld) this.gridfleetDevice = undefined;
   });
   return true;
 }

@@ -13,11 +13,21 @@ export const VERSION = '0.1.0';
 // Cucumber integration: World, hooks, configuration and the device-allocation seam.
 export {
   type AcquireRequest,
+  type AllocationLink,
+  type AllocationMessage,
+  type AllocationReply,
+  type AllocationRun,
+  type AllocationStrategy,
   ClaimAllocator,
   type ClaimAllocatorOptions,
-  type DeviceAllocator,
-  type DeviceLease,
-  type LeaseOutcome,
+  type DeviceOutcome,
+  type Leftovers,
+  type RunAllocation,
+  RunEndedError,
+  type RunLevelContext,
+  type ScenarioAllocation,
+  type ScenarioDevice,
+  type ScenarioLevelContext,
   type SessionOutcomeStatus,
 } from './allocation';
 // Appium helpers (the capability-key augmentation ships with these exports).
@@ -89,7 +99,9 @@ export {
   consoleLogger,
   DEFAULT_API_URL,
   DEFAULT_GRID_URL,
+  DEVICE_INCLUDES,
   type DeviceFilters,
+  type DeviceInclude,
   type DeviceRequirement,
   detectGeneration,
   ENV_VARS,
@@ -120,6 +132,7 @@ export {
   registerRunCleanup,
   type SuppressOptions,
   silentLogger,
+  stderrLogger,
   systemClock,
   UnknownIncludeError,
 } from './client';
@@ -127,6 +140,9 @@ export {
   CONFIG_ENV,
   CONFIG_KEYS,
   type ConfigIssue,
+  type ConfigKey,
+  DEPRECATED_KEYS,
+  type DeprecatedKey,
   defaultRunName,
   type GridFleetConfig,
   GridFleetConfigError,
@@ -135,9 +151,10 @@ export {
   type OnFailurePolicy,
 } from './config';
 export { HOOK_NAMES, HOOK_TIMEOUTS, registerGridFleetHooks } from './hooks';
+export { LaneSelectionError } from './run/lane';
 export { isDeviceLevelError, sessionVerdict } from './run/outcome';
 export {
-  type ClaimDeviceOptions,
+  type AllocateDeviceOptions,
   GridFleetWorld,
   type GridFleetWorldParameters,
   type ScenarioInfo,

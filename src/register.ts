@@ -17,7 +17,7 @@ if ((process.env.GRIDFLEET_STEPS ?? '').trim().toLowerCase() !== 'off') register
 
 export { HOOK_NAMES, HOOK_TIMEOUTS, registerGridFleetHooks } from './hooks';
 export {
-  type ClaimDeviceOptions,
+  type AllocateDeviceOptions,
   GridFleetWorld,
   type GridFleetWorldParameters,
   type ScenarioInfo,

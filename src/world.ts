@@ -1,6 +1,6 @@
 import { type IWorldOptions, World } from '@cucumber/cucumber';
 import type { Browser } from 'webdriverio' with { 'resolution-mode': 'import' };
-import type { DeviceLease } from './allocation';
+import type { ScenarioDevice } from './allocation';
 import type { AllocatedDevice } from './appium';
 import type { GridFleetClient } from './client';
 import type { GridFleetConfig } from './config';
@@ -32,9 +32,9 @@ export interface ScenarioInfo {
   tags: string[];
 }
 
-/** Options for {@link GridFleetWorld.claimDevice}. */
-export interface ClaimDeviceOptions {
-  /** Exact OS version of the lane to claim from (a lane's `os_version`). */
+/** Options for {@link GridFleetWorld.allocateDevice}. */
+export interface AllocateDeviceOptions {
+  /** Exact OS version of the lane to take the device from (a lane's `os_version`). */
   osVersion?: string;
 }
 
@@ -50,8 +50,8 @@ export interface ScreenshotResult {
  * The cucumber World of gridfleet-cucumber: one instance per scenario attempt.
  *
  * The gridfleet `Before` hook fills in {@link GridFleetWorld.scenario}, the worker id and (unless the
- * scenario is `@no-device`, or no lane can be chosen before a device step runs) a claimed device with a
- * running Appium session. Steps read them here.
+ * scenario is `@no-device`, or no lane can be chosen before a device step runs) a device with a running
+ * Appium session. Steps read them here.
  *
  * Extending: `class MyWorld extends GridFleetWorld { ... }` then `setWorldConstructor(MyWorld)` in your
  * support code. gridfleet-cucumber installs `GridFleetWorld` when it registers, unless a custom World was
@@ -66,18 +66,18 @@ export class GridFleetWorld<P extends GridFleetWorldParameters = GridFleetWorldP
 
   /**
    * Short worker id, `worker-<CUCUMBER_WORKER_ID>` in `--parallel` and `main` when serial; also sent as
-   * the `gridfleet:workerId` capability. Claims use a longer owner id, unique across processes and hosts
-   * (`worker-0@host:pid:tag`), so shards joining one run never release each other's devices.
+   * the `gridfleet:workerId` capability. The allocation strategy derives owner ids unique across processes
+   * and hosts from it (`worker-0@host:pid:tag`), so shards joining one run never free each other's devices.
    */
   readonly workerId: string;
 
   /**
-   * The device lease of this scenario attempt, if one was acquired; cleared once the gridfleet `After`
-   * hook has released the device (so a finished scenario holds no webdriverio Browser in memory).
+   * The device of this scenario attempt, if one was allocated; cleared once the gridfleet `After` hook has
+   * given the device back (so a finished scenario holds no webdriverio Browser in memory).
    * @internal Managed by the gridfleet hooks; use {@link GridFleetWorld.device} and
    * {@link GridFleetWorld.driver}.
    */
-  gridfleetLease: DeviceLease | undefined;
+  gridfleetDevice: ScenarioDevice | undefined;
 
   private testDataCache: Record<string, unknown> | undefined;
   private configCache: Record<string, unknown> | undefined;
@@ -98,50 +98,50 @@ export class GridFleetWorld<P extends GridFleetWorldParameters = GridFleetWorldP
     return scenarioRuntime.client(this.parameters);
   }
 
-  /** Whether a device is claimed for this scenario attempt. */
+  /** Whether a device is allocated to this scenario attempt. */
   get hasDevice(): boolean {
-    return this.gridfleetLease !== undefined;
+    return this.gridfleetDevice !== undefined;
   }
 
   /**
-   * The claimed device.
-   * @throws Error when no device is claimed (a `@no-device` scenario, or no `Given a <platform> device` step yet).
+   * The allocated device.
+   * @throws Error when no device is allocated (a `@no-device` scenario, or no `Given a <platform> device` step yet).
    */
   get device(): AllocatedDevice {
-    return this.requireLease().device;
+    return this.requireHeld().device;
   }
 
   /**
-   * The webdriverio session on the claimed device.
-   * @throws Error when no device is claimed.
+   * The webdriverio session on the allocated device.
+   * @throws Error when no device is allocated.
    */
   get driver(): Browser {
-    return this.requireLease().driver;
+    return this.requireHeld().driver;
   }
 
-  /** GridFleet run id of the claimed device's lane (or of the only lane), if known. */
+  /** GridFleet run id of the allocated device's lane (or of the only lane), if known. */
   get runId(): string | undefined {
-    return this.gridfleetLease?.runId ?? scenarioRuntime.onlyRunId();
+    return this.gridfleetDevice?.runId ?? scenarioRuntime.onlyRunId();
   }
 
   /**
-   * Claims a device for `platformId` (and optional OS version) unless one is already held. When a device
+   * Allocates a device for `platformId` (and optional OS version) unless one is already held. When a device
    * is already held it must match, else this throws (one device per scenario).
    */
-  async claimDevice(platformId: string, options: ClaimDeviceOptions = {}): Promise<AllocatedDevice> {
-    if (this.gridfleetLease) {
-      const held = this.gridfleetLease.device;
+  async allocateDevice(platformId: string, options: AllocateDeviceOptions = {}): Promise<AllocatedDevice> {
+    if (this.gridfleetDevice) {
+      const held = this.gridfleetDevice.device;
       const platformMatches = held.platformId === platformId;
       const osMatches = options.osVersion === undefined || held.osVersion === options.osVersion;
       if (platformMatches && osMatches) return held;
       throw new Error(
         `This scenario already holds device ${held.deviceId} (${held.platformId}, OS ${held.osVersion}); ` +
-          `it cannot also claim a ${platformId}${options.osVersion ? ` device with OS ${options.osVersion}` : ' device'}. ` +
+          `it cannot also get a ${platformId}${options.osVersion ? ` device with OS ${options.osVersion}` : ' device'}. ` +
           'Tag the scenario @platform:<id> to choose its lane, or use one device step per scenario.',
       );
     }
-    this.gridfleetLease = await scenarioRuntime.acquire(this, { platformId, osVersion: options.osVersion });
-    return this.gridfleetLease.device;
+    this.gridfleetDevice = await scenarioRuntime.acquire(this, { platformId, osVersion: options.osVersion });
+    return this.gridfleetDevice.device;
   }
 
   /**
@@ -158,7 +158,7 @@ export class GridFleetWorld<P extends GridFleetWorldParameters = GridFleetWorldP
     await this.attach(png, fileName ? { mediaType: 'image/png', fileName } : 'image/png');
   }
 
-  /** The device's operator-attached test data (inline from the claim when present, else fetched once). */
+  /** The device's operator-attached test data (inline when the manager sent it along, else fetched once). */
   async getTestData(): Promise<Record<string, unknown>> {
     if (this.testDataCache !== undefined) return this.testDataCache;
     const data = this.device.testData ?? (await this.client.getDeviceTestData(this.device.deviceId));
@@ -180,7 +180,7 @@ export class GridFleetWorld<P extends GridFleetWorldParameters = GridFleetWorldP
     return stored;
   }
 
-  /** The device's static config (inline from the claim when present, else fetched once). */
+  /** The device's static config (inline when the manager sent it along, else fetched once). */
   async getDeviceConfig(): Promise<Record<string, unknown>> {
     if (this.configCache !== undefined) return this.configCache;
     const config = this.device.config ?? (await this.client.getDeviceConfigById(this.device.deviceId));
@@ -188,13 +188,13 @@ export class GridFleetWorld<P extends GridFleetWorldParameters = GridFleetWorldP
     return config;
   }
 
-  private requireLease(): DeviceLease {
-    if (!this.gridfleetLease) {
+  private requireHeld(): ScenarioDevice {
+    if (!this.gridfleetDevice) {
       throw new Error(
-        'No GridFleet device is claimed for this scenario. Add a "Given a <platform> device" step, tag the ' +
+        'No GridFleet device is allocated to this scenario. Add a "Given a <platform> device" step, tag the ' +
           'scenario @platform:<id>, or remove its @no-device tag.',
       );
     }
-    return this.gridfleetLease;
+    return this.gridfleetDevice;
   }
 }

@@ -1,27 +1,23 @@
 /**
- * The one replaceable piece that gets a device for a scenario. Claim era today; the router era (session
- * creation at `{GRID_URL}/run/{run_id}` allocates) implements the same {@link DeviceAllocator} interface.
+ * How a scenario gets a device: one {@link AllocationStrategy} per cucumber run, chosen in
+ * `select_strategy.ts`, with a run level in the coordinator and a scenario level in each worker thread. The
+ * claim era (`claim/`) is the first strategy; the router era implements the same interface.
  *
  * @packageDocumentation
  */
-export {
-  ClaimAllocator,
-  type ClaimAllocatorOptions,
-  cooldownReason,
-  type LeaseTracker,
-} from './claim_allocator';
-export {
-  FINAL_FLUSH_LIMIT_MS,
-  type FlushOptions,
-  type PendingReport,
-  PendingReports,
-  releaseOrphanClaims,
-  threadPendingReports,
-} from './pending_reports';
+export { ClaimAllocator, type ClaimAllocatorOptions, type ClaimTracker, cooldownReason } from './claim';
+export { RunEndedError } from './errors';
+export { installAllocationStrategy, selectStrategy, strategyNamed } from './select_strategy';
 export type {
-  AcquireRequest,
-  DeviceAllocator,
-  DeviceLease,
-  LeaseOutcome,
-  SessionOutcomeStatus,
-} from './types';
+  AllocationLink,
+  AllocationMessage,
+  AllocationReply,
+  AllocationRun,
+  AllocationStrategy,
+  Leftovers,
+  RunAllocation,
+  RunLevelContext,
+  ScenarioAllocation,
+  ScenarioLevelContext,
+} from './strategy';
+export type { AcquireRequest, DeviceOutcome, ScenarioDevice, SessionOutcomeStatus } from './types';

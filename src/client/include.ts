@@ -1,10 +1,16 @@
 import { ReserveCapabilitiesUnsupportedError } from './errors';
 
-/** Include tokens a claim accepts, in the manager's order. */
-export const CLAIM_INCLUDES = ['config', 'capabilities', 'test_data'] as const;
+/** Include tokens the manager can inline into a device answer (a claim), in the manager's order. */
+export const DEVICE_INCLUDES = ['config', 'capabilities', 'test_data'] as const;
+
+/** Include tokens the manager can inline into a device answer. */
+export type DeviceInclude = (typeof DEVICE_INCLUDES)[number];
+
+/** Include tokens a claim accepts (the same list as {@link DEVICE_INCLUDES}). */
+export const CLAIM_INCLUDES = DEVICE_INCLUDES;
 
 /** Include tokens a claim accepts. */
-export type ClaimInclude = (typeof CLAIM_INCLUDES)[number];
+export type ClaimInclude = DeviceInclude;
 
 /** Include tokens a reservation accepts (`capabilities` is rejected on reserve). */
 export type ReserveInclude = 'config' | 'test_data';

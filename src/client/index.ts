@@ -86,8 +86,15 @@ export {
   type RequestSpec,
   SESSION_TIMEOUT_MS,
 } from './http';
-export { CLAIM_INCLUDES, type ClaimInclude, includeQueryValue, type ReserveInclude } from './include';
-export { consoleLogger, type GridFleetLogger, silentLogger } from './logger';
+export {
+  CLAIM_INCLUDES,
+  type ClaimInclude,
+  DEVICE_INCLUDES,
+  type DeviceInclude,
+  includeQueryValue,
+  type ReserveInclude,
+} from './include';
+export { consoleLogger, type GridFleetLogger, silentLogger, stderrLogger } from './logger';
 export type { ManagerGeneration } from './manager_probes';
 export { type DeviceRequirement, requirementsToWire } from './requirements';
 export { type CooldownRequest, RouterApi } from './router_api';

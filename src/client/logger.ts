@@ -11,3 +11,13 @@ export const consoleLogger: GridFleetLogger = {
 
 /** Logger that drops everything (opt-in only). */
 export const silentLogger: GridFleetLogger = { warn: () => {} };
+
+/**
+ * Logger for lines that already carry their own `gridfleet:` prefix (run summaries, cleanup notes): one
+ * line each on stderr. The default of the run coordinator and the allocation strategies.
+ */
+export const stderrLogger: GridFleetLogger = {
+  warn: (message) => {
+    process.stderr.write(`${message}\n`);
+  },
+};

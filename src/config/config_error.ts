@@ -1,3 +1,5 @@
+import { GridFleetError } from '../client/errors';
+
 /** One invalid configuration value. */
 export interface ConfigIssue {
   /** Field name as written in `worldParameters.gridfleet` (e.g. `ttlMinutes`). */
@@ -14,7 +16,7 @@ export interface ConfigIssue {
  * Thrown before anything is reserved when the gridfleet configuration is invalid. The message lists every
  * bad field with its source, its value and what is expected.
  */
-export class GridFleetConfigError extends Error {
+export class GridFleetConfigError extends GridFleetError {
   /** Every problem found (never empty). */
   readonly issues: readonly ConfigIssue[];
 
@@ -27,8 +29,11 @@ export class GridFleetConfigError extends Error {
         'Set these under worldParameters.gridfleet in your cucumber config or through the environment ' +
         'variables named in the README.',
     );
-    this.name = 'GridFleetConfigError';
     this.issues = issues;
+  }
+
+  protected override publicFields(): Record<string, unknown> {
+    return { issues: this.issues };
   }
 }
 

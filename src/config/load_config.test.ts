@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { GridFleetConfigError } from './config_error';
 import { defaultRunName } from './default_run_name';
 import { loadGridFleetConfig } from './load_config';
+import { CONFIG_ENV, CONFIG_FIELDS, CONFIG_KEYS } from './schema';
 
 const LANE_ENV = {
   GRIDFLEET_TESTKIT_PLATFORM_ID: 'firetv_real',
@@ -36,8 +37,8 @@ describe('loadGridFleetConfig', () => {
     assert.equal(config.ttlMinutes, 60);
     assert.equal(config.heartbeatTimeoutSec, 120);
     assert.equal(config.heartbeatIntervalSec, 30);
-    assert.equal(config.claimMaxWaitSec, 300);
-    assert.deepEqual(config.claimInclude, ['config', 'test_data']);
+    assert.equal(config.deviceWaitSec, 300);
+    assert.deepEqual(config.deviceInclude, ['config', 'test_data']);
     assert.deepEqual(config.noDeviceTags, ['@no-device']);
     assert.equal(config.onFailure, 'cancel');
     assert.equal(config.runId, undefined);
@@ -64,7 +65,7 @@ describe('loadGridFleetConfig', () => {
       {
         GRIDFLEET_REQUIREMENTS:
           '[{"pack_id":"p","platform_id":"a","count":2},{"platform_id":"b","os_version":"8"}]',
-        GRIDFLEET_CLAIM_INCLUDE: 'config, capabilities',
+        GRIDFLEET_DEVICE_INCLUDE: 'config, capabilities',
         GRIDFLEET_NO_DEVICE_TAGS: '@no-device,@api',
         GRIDFLEET_CAPABILITIES: '{"*":{"appium:newCommandTimeout":90}}',
         GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '40',
@@ -72,7 +73,7 @@ describe('loadGridFleetConfig', () => {
       },
     );
     assert.equal(config.requirements.length, 2);
-    assert.deepEqual(config.claimInclude, ['config', 'capabilities']);
+    assert.deepEqual(config.deviceInclude, ['config', 'capabilities']);
     assert.deepEqual(config.noDeviceTags, ['@no-device', '@api']);
     assert.deepEqual(config.capabilities, { '*': { 'appium:newCommandTimeout': 90 } });
     assert.equal(config.heartbeatIntervalSec, 10, 'default interval is a quarter of the timeout');
@@ -96,8 +97,8 @@ describe('loadGridFleetConfig', () => {
     ['heartbeatIntervalSec', 0, /seconds ≥ 1/],
     ['requirements', [{ pack_id: 'p' }], /JSON array of lanes/],
     ['runId', 'run-123', /UUID of an existing GridFleet run/],
-    ['claimMaxWaitSec', -1, /0 to 86400/],
-    ['claimInclude', ['config', 'everything'], /config, capabilities, test_data/],
+    ['deviceWaitSec', -1, /0 to 86400/],
+    ['deviceInclude', ['config', 'everything'], /config, capabilities, test_data/],
     ['capabilities', ['appium:udid'], /keyed by platform id/],
     ['cooldownSec', 99999, /1 to 3600/],
     ['screenshotDir', '', /directory path/],
@@ -198,4 +199,51 @@ it('unparseable JSON in an env var says it is not valid JSON, quotes it and name
       return true;
     },
   );
+});
+
+describe('deprecated keys (claimMaxWaitSec, claimInclude) still work', () => {
+  const warnings: string[] = [];
+  const logger = { warn: (line: string) => warnings.push(line) };
+
+  it('reads the old key and the old env var, and warns naming the new ones', () => {
+    const fromParams = loadGridFleetConfig({ gridfleet: { claimMaxWaitSec: 42 } }, LANE_ENV, logger);
+    assert.equal(fromParams.deviceWaitSec, 42);
+    const fromEnv = loadGridFleetConfig(
+      {},
+      { ...LANE_ENV, GRIDFLEET_CLAIM_INCLUDE: 'capabilities', GRIDFLEET_CLAIM_MAX_WAIT_SEC: '7' },
+      logger,
+    );
+    assert.deepEqual(fromEnv.deviceInclude, ['capabilities']);
+    assert.equal(fromEnv.deviceWaitSec, 7);
+    assert.ok(
+      warnings.some((w) => /claimMaxWaitSec .*deprecated: use deviceWaitSec/.test(w)),
+      warnings.join('\n'),
+    );
+    assert.ok(
+      warnings.some((w) => /GRIDFLEET_CLAIM_INCLUDE.*use deviceInclude \/ GRIDFLEET_DEVICE_INCLUDE/.test(w)),
+    );
+  });
+
+  it('the new key wins over the old one', () => {
+    const config = loadGridFleetConfig(
+      { gridfleet: { deviceWaitSec: 5, claimMaxWaitSec: 50 } },
+      { ...LANE_ENV, GRIDFLEET_CLAIM_MAX_WAIT_SEC: '500' },
+      logger,
+    );
+    assert.equal(config.deviceWaitSec, 5);
+  });
+
+  it('a bad old value is reported under the old name, with the new one to use', () => {
+    const error = issuesOf(() =>
+      loadGridFleetConfig({}, { ...LANE_ENV, GRIDFLEET_CLAIM_MAX_WAIT_SEC: '-1' }, logger),
+    );
+    assert.match(error.message, /claimMaxWaitSec = -1 \(from env GRIDFLEET_CLAIM_MAX_WAIT_SEC\)/);
+    assert.match(error.message, /0 to 86400.*use deviceWaitSec/);
+  });
+});
+
+it('every key is declared once: type keys, env table and defaults come from CONFIG_FIELDS', () => {
+  const config = loadGridFleetConfig({}, LANE_ENV);
+  assert.deepEqual(Object.keys(config).sort(), [...CONFIG_KEYS].sort());
+  for (const key of CONFIG_KEYS) assert.equal(CONFIG_ENV[key], CONFIG_FIELDS[key].env);
 });

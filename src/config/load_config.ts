@@ -1,96 +1,20 @@
-import { hostname, userInfo } from 'node:os';
-import { z } from 'zod';
-import { DEFAULT_API_URL, DEFAULT_GRID_URL, ENV_VARS, stripTrailingSlashes } from '../client/env';
+import { isMainThread } from 'node:worker_threads';
+import type { z } from 'zod';
+import { ENV_VARS } from '../client/env';
+import { consoleLogger, type GridFleetLogger } from '../client/logger';
 import { type ConfigIssue, describeValue, GridFleetConfigError } from './config_error';
-import { defaultRunName } from './default_run_name';
+import { DEPRECATED_KEYS } from './deprecated_keys';
 import {
-  CLAIM_INCLUDES,
   CONFIG_ENV,
+  CONFIG_FIELDS,
   CONFIG_KEYS,
+  type ConfigKey,
+  type EnvKind,
   type GridFleetConfig,
-  type LaneRequirement,
-  laneRequirementSchema,
 } from './schema';
 
-type Key = (typeof CONFIG_KEYS)[number];
-type EnvKind = 'string' | 'int' | 'json' | 'list';
-
-interface FieldSpec {
-  schema: z.ZodType;
-  env: EnvKind;
-  expected: string;
-}
-
-const url = z.url({ protocol: /^https?$/ });
-const int = (min: number, max?: number) =>
-  max === undefined ? z.number().int().min(min) : z.number().int().min(min).max(max);
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
-
-const FIELDS: Record<Key, FieldSpec> = {
-  apiUrl: {
-    schema: url,
-    env: 'string',
-    expected: 'an http(s) URL of the manager API, e.g. http://manager:8000/api',
-  },
-  gridUrl: {
-    schema: url,
-    env: 'string',
-    expected: 'an http(s) URL of the Selenium Grid hub, e.g. http://grid:4444',
-  },
-  runName: {
-    schema: z.string().trim().min(1).max(255),
-    env: 'string',
-    expected: 'a non-empty run name (≤ 255 chars)',
-  },
-  createdBy: {
-    schema: z.string().trim().min(1).max(255),
-    env: 'string',
-    expected: 'a non-empty string (≤ 255 chars)',
-  },
-  ttlMinutes: {
-    schema: int(1, 180),
-    env: 'int',
-    expected: 'a whole number of minutes from 1 to 180 (manager max)',
-  },
-  heartbeatTimeoutSec: { schema: int(10), env: 'int', expected: 'a whole number of seconds ≥ 10' },
-  heartbeatIntervalSec: {
-    schema: int(1),
-    env: 'int',
-    expected: 'a whole number of seconds ≥ 1, below heartbeatTimeoutSec',
-  },
-  requirements: {
-    schema: z.array(laneRequirementSchema),
-    env: 'json',
-    expected:
-      'a JSON array of lanes like [{"pack_id":"appium-uiautomator2","platform_id":"firetv_real","allocation":"all_available","min_count":1}]',
-  },
-  runId: { schema: uuid, env: 'string', expected: 'the UUID of an existing GridFleet run' },
-  claimMaxWaitSec: {
-    schema: int(0, 86_400),
-    env: 'int',
-    expected: 'a whole number of seconds from 0 to 86400',
-  },
-  claimInclude: {
-    schema: z.array(z.enum(CLAIM_INCLUDES)),
-    env: 'list',
-    expected: `a list drawn from ${CLAIM_INCLUDES.join(', ')} (env: comma-separated)`,
-  },
-  capabilities: {
-    schema: z.record(z.string().min(1), z.record(z.string(), z.unknown())),
-    env: 'json',
-    expected: 'a JSON object keyed by platform id (or "*" for every lane) of capability objects',
-  },
-  cooldownSec: { schema: int(1, 3600), env: 'int', expected: 'a whole number of seconds from 1 to 3600' },
-  screenshotDir: { schema: z.string().trim().min(1), env: 'string', expected: 'a directory path' },
-  noDeviceTags: {
-    schema: z.array(z.string().regex(/^@\S+$/)),
-    env: 'list',
-    expected: 'a list of tags starting with "@" (env: comma-separated), e.g. @no-device',
-  },
-  onFailure: { schema: z.enum(['cancel', 'complete']), env: 'string', expected: '"cancel" or "complete"' },
-};
-
 const CREDENTIAL_KEYS = ['username', 'password', 'credentials', 'auth', 'token'];
+const warned = new Set<string>();
 
 function parseEnv(kind: EnvKind, raw: string): unknown {
   const text = raw.trim();
@@ -129,29 +53,133 @@ function zodReason(error: z.ZodError): string {
   return ` (${first.message}${where})`;
 }
 
-function defaultCreatedBy(): string {
-  let user = 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry in some containers
+/** Where a key's value came from: the field name as written, the source label and the raw value. */
+interface Found {
+  field: string;
+  source: string;
+  value: unknown;
+  /** Set when an old key or env var was used: the note shown in warnings and errors. */
+  deprecation?: string;
+}
+
+/** The first source that sets `key`: worldParameters (new key, then old), then env (new var, then old). */
+function findValue(key: ConfigKey, raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Found | undefined {
+  const spec = CONFIG_FIELDS[key];
+  const old = DEPRECATED_KEYS.find((d) => d.replacedBy === key);
+  const note = old ? `${old.key} / ${old.env} is deprecated: use ${key} / ${spec.env} instead` : undefined;
+  const params: Array<[string, boolean]> = [
+    [key, false],
+    ...(old ? [[old.key, true] as [string, boolean]] : []),
+  ];
+  for (const [name, deprecated] of params) {
+    if (raw[name] !== undefined && raw[name] !== null) {
+      return {
+        field: name,
+        source: `worldParameters.gridfleet.${name}`,
+        value: raw[name],
+        deprecation: deprecated ? note : undefined,
+      };
+    }
   }
-  return `gridfleet-cucumber ${user}@${hostname()}`;
+  const vars: Array<[string, boolean]> = [
+    [spec.env, false],
+    ...(old ? [[old.env, true] as [string, boolean]] : []),
+  ];
+  for (const [name, deprecated] of vars) {
+    const text = env[name];
+    if (text !== undefined && text.trim() !== '') {
+      return {
+        field: deprecated && old ? old.key : key,
+        source: `env ${name}`,
+        value: parseEnv(spec.envKind, text),
+        deprecation: deprecated ? note : undefined,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Problems with the keys themselves: credentials, unknown keys. */
+function keyIssues(raw: Record<string, unknown>): ConfigIssue[] {
+  const known = [...CONFIG_KEYS, ...DEPRECATED_KEYS.map((d) => d.key)] as string[];
+  const issues: ConfigIssue[] = [];
+  for (const key of Object.keys(raw)) {
+    if (CREDENTIAL_KEYS.includes(key)) {
+      issues.push({
+        field: key,
+        source: `worldParameters.gridfleet.${key}`,
+        value: '<redacted>',
+        expected: `no credentials in config: set ${ENV_VARS.username} and ${ENV_VARS.password} in the environment instead`,
+      });
+    } else if (!known.includes(key)) {
+      issues.push({
+        field: key,
+        source: `worldParameters.gridfleet.${key}`,
+        value: describeValue(raw[key]),
+        expected: `a known key (${CONFIG_KEYS.join(', ')})`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** Checks between keys, once each has its value. */
+function crossIssues(config: GridFleetConfig, sources: Partial<Record<ConfigKey, string>>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const { heartbeatIntervalSec, heartbeatTimeoutSec, requirements, runId } = config;
+  if (heartbeatIntervalSec >= heartbeatTimeoutSec) {
+    issues.push({
+      field: 'heartbeatIntervalSec',
+      source: sources.heartbeatIntervalSec ?? 'default',
+      value: String(heartbeatIntervalSec),
+      expected: `fewer seconds than heartbeatTimeoutSec (${heartbeatTimeoutSec}), ideally a quarter of it`,
+    });
+  }
+  if (runId === undefined && requirements.length === 0) {
+    issues.push(
+      sources.requirements
+        ? {
+            field: 'requirements',
+            source: sources.requirements,
+            value: '[]',
+            expected: 'at least one lane (or set runId / GRIDFLEET_RUN_ID to join an existing run)',
+          }
+        : {
+            field: 'requirements',
+            source: 'default',
+            value: 'undefined',
+            expected:
+              `device lanes: set worldParameters.gridfleet.requirements, ${CONFIG_ENV.requirements}, ` +
+              `${ENV_VARS.platformId} (+ optional ${ENV_VARS.packId}), or ${CONFIG_ENV.runId} to join a run`,
+          },
+    );
+  }
+  if (runId !== undefined && requirements.length > 0 && sources.requirements) {
+    issues.push({
+      field: 'requirements',
+      source: sources.requirements,
+      value: describeValue(requirements),
+      expected: `no requirements when joining run ${runId} (its lanes come from the run itself); remove one of them`,
+    });
+  }
+  return issues;
 }
 
 /**
  * Loads and validates the gridfleet configuration: `worldParameters.gridfleet`, then environment variables,
- * then defaults. Credentials are never read from here (only from `GRIDFLEET_TESTKIT_USERNAME`/`_PASSWORD`).
+ * then defaults (all declared once in `CONFIG_FIELDS`). Credentials are never read from here (only from
+ * `GRIDFLEET_TESTKIT_USERNAME`/`_PASSWORD`). Deprecated keys still work and are warned about once.
  *
  * @param worldParameters - cucumber `worldParameters` (our settings live under `gridfleet`).
  * @param env - environment (defaults to `process.env`).
+ * @param logger - receives deprecation warnings (main thread only, once per key; default `console.warn`).
  * @throws GridFleetConfigError listing every invalid field with its source, value and what is expected.
  */
 export function loadGridFleetConfig(
   worldParameters: unknown,
   env: NodeJS.ProcessEnv = process.env,
+  logger: GridFleetLogger = consoleLogger,
 ): GridFleetConfig {
-  const issues: ConfigIssue[] = [];
   const params = (worldParameters as { gridfleet?: unknown } | undefined)?.gridfleet;
   let raw: Record<string, unknown> = {};
   if (params !== undefined && params !== null) {
@@ -167,136 +195,43 @@ export function loadGridFleetConfig(
     }
     raw = params as Record<string, unknown>;
   }
-  for (const key of Object.keys(raw)) {
-    if (CREDENTIAL_KEYS.includes(key)) {
-      issues.push({
-        field: key,
-        source: `worldParameters.gridfleet.${key}`,
-        value: '<redacted>',
-        expected: `no credentials in config: set ${ENV_VARS.username} and ${ENV_VARS.password} in the environment instead`,
-      });
-    } else if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
-      issues.push({
-        field: key,
-        source: `worldParameters.gridfleet.${key}`,
-        value: describeValue(raw[key]),
-        expected: `a known key (${CONFIG_KEYS.join(', ')})`,
-      });
-    }
-  }
-
-  const out: Partial<Record<Key, unknown>> = {};
-  const sources: Partial<Record<Key, string>> = {};
+  const issues = keyIssues(raw);
+  const resolved: Record<string, unknown> = {};
+  const sources: Partial<Record<ConfigKey, string>> = {};
   for (const key of CONFIG_KEYS) {
-    const spec = FIELDS[key];
-    let value: unknown;
-    let source: string | undefined;
-    if (raw[key] !== undefined && raw[key] !== null) {
-      value = raw[key];
-      source = `worldParameters.gridfleet.${key}`;
-    } else {
-      const envValue = env[CONFIG_ENV[key]];
-      if (envValue !== undefined && envValue.trim() !== '') {
-        value = parseEnv(spec.env, envValue);
-        source = `env ${CONFIG_ENV[key]}`;
-      }
+    const found = findValue(key, raw, env);
+    if (found === undefined) continue;
+    const spec = CONFIG_FIELDS[key];
+    if (found.deprecation && isMainThread && !warned.has(found.source)) {
+      warned.add(found.source);
+      logger.warn(`${found.source}: ${found.deprecation}`);
     }
-    if (source === undefined) continue;
-    const parsed = spec.schema.safeParse(value);
+    const parsed = spec.schema.safeParse(found.value);
     if (parsed.success) {
-      out[key] = parsed.data;
-      sources[key] = source;
-    } else {
-      const invalidJson = (value as { invalidJson?: unknown } | null)?.invalidJson;
-      issues.push({
-        field: key,
-        source,
-        value: describeValue(typeof invalidJson === 'string' ? invalidJson : value),
-        // Unparseable JSON says so first: "expected a JSON array" alone reads as a shape problem.
-        expected:
-          typeof invalidJson === 'string'
-            ? `valid JSON (this is not: ${jsonError(invalidJson)}); ${spec.expected}`
-            : `${spec.expected}${zodReason(parsed.error)}`,
-      });
+      resolved[key] = parsed.data;
+      sources[key] = found.source;
+      continue;
     }
-  }
-
-  const heartbeatTimeoutSec = (out.heartbeatTimeoutSec as number | undefined) ?? 120;
-  const heartbeatIntervalSec =
-    (out.heartbeatIntervalSec as number | undefined) ??
-    Math.max(1, Math.min(30, Math.floor(heartbeatTimeoutSec / 4)));
-  if (heartbeatIntervalSec >= heartbeatTimeoutSec) {
+    const invalidJson = (found.value as { invalidJson?: unknown } | null)?.invalidJson;
+    const note = found.deprecation ? ` (${found.deprecation})` : '';
     issues.push({
-      field: 'heartbeatIntervalSec',
-      source: sources.heartbeatIntervalSec ?? 'default',
-      value: String(heartbeatIntervalSec),
-      expected: `fewer seconds than heartbeatTimeoutSec (${heartbeatTimeoutSec}), ideally a quarter of it`,
+      field: found.field,
+      source: found.source,
+      value: describeValue(typeof invalidJson === 'string' ? invalidJson : found.value),
+      // Unparseable JSON says so first: "expected a JSON array" alone reads as a shape problem.
+      expected:
+        typeof invalidJson === 'string'
+          ? `valid JSON (this is not: ${jsonError(invalidJson)}); ${spec.expected}${note}`
+          : `${spec.expected}${zodReason(parsed.error)}${note}`,
     });
   }
-
-  const runId = out.runId as string | undefined;
-  let requirements = out.requirements as LaneRequirement[] | undefined;
-  if (requirements !== undefined && requirements.length === 0 && runId === undefined) {
-    issues.push({
-      field: 'requirements',
-      source: sources.requirements ?? 'default',
-      value: '[]',
-      expected: 'at least one lane (or set runId / GRIDFLEET_RUN_ID to join an existing run)',
-    });
+  // Defaults in key order, after every explicit value: a default may depend on explicit values of any key.
+  for (const key of CONFIG_KEYS) {
+    if (!(key in resolved)) resolved[key] = CONFIG_FIELDS[key].default({ env, resolved });
   }
-  if (requirements === undefined && runId === undefined) {
-    const packId = env[ENV_VARS.packId]?.trim() || undefined;
-    const platformId = env[ENV_VARS.platformId]?.trim() || undefined;
-    if (platformId) {
-      requirements = [
-        {
-          ...(packId ? { pack_id: packId } : {}),
-          platform_id: platformId,
-          allocation: 'all_available',
-          min_count: 1,
-        },
-      ];
-    } else {
-      issues.push({
-        field: 'requirements',
-        source: 'default',
-        value: 'undefined',
-        expected:
-          `device lanes: set worldParameters.gridfleet.requirements, ${CONFIG_ENV.requirements}, ` +
-          `${ENV_VARS.platformId} (+ optional ${ENV_VARS.packId}), or ${CONFIG_ENV.runId} to join a run`,
-      });
-    }
-  }
-  if (runId !== undefined && requirements !== undefined && requirements.length > 0 && sources.requirements) {
-    issues.push({
-      field: 'requirements',
-      source: sources.requirements,
-      value: describeValue(requirements),
-      expected: `no requirements when joining run ${runId} (its lanes come from the run itself); remove one of them`,
-    });
-  }
-
+  const config = resolved as GridFleetConfig;
+  issues.push(...crossIssues(config, sources));
   if (issues.length > 0) throw new GridFleetConfigError(issues);
-
-  return {
-    apiUrl: stripTrailingSlashes((out.apiUrl as string | undefined) ?? DEFAULT_API_URL),
-    gridUrl: stripTrailingSlashes((out.gridUrl as string | undefined) ?? DEFAULT_GRID_URL),
-    runName: (out.runName as string | undefined) ?? defaultRunName(env),
-    createdBy: (out.createdBy as string | undefined) ?? defaultCreatedBy(),
-    ttlMinutes: (out.ttlMinutes as number | undefined) ?? 60,
-    heartbeatTimeoutSec,
-    heartbeatIntervalSec,
-    requirements: runId === undefined ? (requirements ?? []) : [],
-    runId,
-    claimMaxWaitSec: (out.claimMaxWaitSec as number | undefined) ?? 300,
-    claimInclude: (out.claimInclude as GridFleetConfig['claimInclude'] | undefined) ?? [
-      'config',
-      'test_data',
-    ],
-    capabilities: (out.capabilities as GridFleetConfig['capabilities'] | undefined) ?? {},
-    cooldownSec: (out.cooldownSec as number | undefined) ?? 60,
-    screenshotDir: (out.screenshotDir as string | undefined) ?? 'screenshots',
-    noDeviceTags: (out.noDeviceTags as string[] | undefined) ?? ['@no-device'],
-    onFailure: (out.onFailure as GridFleetConfig['onFailure'] | undefined) ?? 'cancel',
-  };
+  // A joined run's lanes come from the run itself.
+  return config.runId === undefined ? config : { ...config, requirements: [] };
 }

@@ -1,13 +1,17 @@
+import { selectStrategy } from '../allocation/select_strategy';
+import type { AllocationMessage, AllocationStrategy, Leftovers, RunAllocation } from '../allocation/strategy';
 import { GridFleetClient } from '../client/client';
 import { errorText } from '../client/error_text';
 import type { RunHeartbeat } from '../client/heartbeat';
+import { type GridFleetLogger, stderrLogger } from '../client/logger';
+import type { ReservedDevice } from '../client/schemas/reserved_device';
 import type { RunRead } from '../client/schemas/run';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
 import type { ExitCleanupPlan } from './exit_cleanup';
-import { deleteGridSession, listGridSessions, sessionsOfRuns } from './grid_sweep';
 import type { Lane } from './lane';
 import { toDeviceRequirements } from './lane_requirements';
-import type { CoordinatorMessage, SharedRunState, TrackedLease, WorkerRequest } from './protocol';
+import { cleanupLeftovers } from './leftover_cleanup';
+import type { CoordinatorMessage, SharedRunState, WorkerRequest } from './protocol';
 import { reserveRunWithRecovery } from './reserve_run';
 import { formatRunSummary, formatUnreachableSummary } from './summary';
 
@@ -20,15 +24,15 @@ export interface CoordinatorReply {
   state?: SharedRunState;
   /** Set when the request could not be served. */
   error?: string;
-  /** `lease-closed`: the released device went to a waiting claim of another worker. */
-  handedOff?: boolean;
+  /** The allocation strategy's answer to an `allocation` request. */
+  allocation?: AllocationMessage;
 }
 
-/**
- * How long a release with no registered waiter still wakes the next claim that starts waiting: covers a
- * waiter whose no-claimable answer crossed the release (its registration arrives just after it).
- */
-export const RELEASE_WAKE_WINDOW_MS = 1_000;
+/** Options of {@link RunCoordinator}. */
+export interface RunCoordinatorOptions {
+  /** Where summary and cleanup lines go (default: stderr). */
+  logger?: GridFleetLogger;
+}
 
 /**
  * Longest time {@link RunCoordinator.finish} waits for a setup still in flight (a signal while the run is
@@ -43,17 +47,21 @@ const shuttingDown = (): Error =>
 
 /**
  * Run-level orchestration, once per cucumber run in the coordinator (main) thread: validates the config,
- * reserves one run per lane (or joins `GRIDFLEET_RUN_ID`), activates and heartbeats the runs, serves the
- * run state to workers, tracks device leases and scenario outcomes, and at the end completes or cancels
- * the runs it created (exactly once, whatever ends the cucumber run).
+ * selects the allocation strategy, reserves one run per lane (or joins `GRIDFLEET_RUN_ID`), activates and
+ * heartbeats the runs, serves the run state to workers, forwards the strategy's messages to its run level,
+ * tracks scenario outcomes, and at the end has the strategy clean up what no worker gave back and completes
+ * or cancels the runs it created (exactly once, whatever ends the cucumber run).
  */
 export class RunCoordinator {
   private config: GridFleetConfig | undefined;
   private client: GridFleetClient | undefined;
   private lanes: Lane[] = [];
   private readonly runNames = new Map<string, { name: string; owned: boolean }>();
+  /** Reserved devices per run, as the reservation or the joined run returned them. */
+  private readonly runDevices = new Map<string, readonly ReservedDevice[]>();
   private readonly heartbeats: RunHeartbeat[] = [];
-  private readonly leases = new Map<string, TrackedLease>();
+  private strategy: AllocationStrategy | undefined;
+  private allocation: RunAllocation | undefined;
   private readonly failedPickles = new Set<string>();
   private readonly endedRuns: Record<string, string> = {};
   private setupError: string | undefined;
@@ -61,10 +69,12 @@ export class RunCoordinator {
   private finishPromise: Promise<void> | undefined;
   private readonly listeners = new Set<(message: CoordinatorMessage) => void>();
   private closing = false;
-  /** Claims sleeping after a no-claimable answer, per run, oldest first. */
-  private readonly waiters = new Map<string, string[]>();
-  /** Per run: when a device was last released while no claim was waiting. */
-  private readonly unmatchedRelease = new Map<string, number>();
+  private readonly logger: GridFleetLogger;
+
+  /** Creates a coordinator; {@link RunCoordinator.setup} does the work. */
+  constructor(options: RunCoordinatorOptions = {}) {
+    this.logger = options.logger ?? stderrLogger;
+  }
 
   /** Subscribes to broadcasts (run ended, shutdown). Returns an unsubscribe function. */
   subscribe(listener: (message: CoordinatorMessage) => void): () => void {
@@ -90,11 +100,26 @@ export class RunCoordinator {
     this.config = config;
     const client = new GridFleetClient(config.apiUrl);
     this.client = client;
+    const strategy = await selectStrategy(client, config);
+    this.strategy = strategy;
     if (config.runId !== undefined) {
       await this.joinRun(client, config.runId);
     } else {
       await this.reserveLanes(client, config);
     }
+    this.allocation = await strategy.runLevel({
+      client,
+      config,
+      runs: [...this.runNames].map(([runId, info]) => ({
+        runId,
+        runName: info.name,
+        owned: info.owned,
+        devices: this.runDevices.get(runId) ?? [],
+      })),
+      broadcast: (message) => this.broadcast({ type: 'gridfleet:allocation', message }),
+      closing: () => this.closing,
+      logger: this.logger,
+    });
     // Joined runs are heartbeated too: a run shared by CI shards must not expire while a shard still
     // runs, and a beat only refreshes `last_heartbeat`. Ending a joined run stays its owner's job.
     for (const runId of this.runNames.keys()) {
@@ -117,6 +142,7 @@ export class RunCoordinator {
       );
     }
     this.runNames.set(run.id, { name: run.name, owned: false });
+    this.runDevices.set(run.id, run.devices);
     this.lanes = run.requirements.map((r) => ({
       runId: run.id,
       runName: run.name,
@@ -136,15 +162,20 @@ export class RunCoordinator {
       const osVersion = requirement.osVersion ?? undefined;
       const laneLabel = `${platformId}${osVersion ? ` ${osVersion}` : ''}`;
       const name = multi ? `${config.runName} [${laneLabel}]` : config.runName;
-      const run = await reserveRunWithRecovery(client, {
-        name,
-        requirements: [requirement],
-        ttlMinutes: config.ttlMinutes,
-        heartbeatTimeoutSec: config.heartbeatTimeoutSec,
-        createdBy: config.createdBy,
-      });
+      const run = await reserveRunWithRecovery(
+        client,
+        {
+          name,
+          requirements: [requirement],
+          ttlMinutes: config.ttlMinutes,
+          heartbeatTimeoutSec: config.heartbeatTimeoutSec,
+          createdBy: config.createdBy,
+        },
+        { log: (line) => this.logger.warn(line) },
+      );
       // Recorded before activation so cleanup cancels it even if activation fails.
       this.runNames.set(run.id, { name: run.name, owned: true });
+      this.runDevices.set(run.id, run.devices);
       this.lanes.push({
         runId: run.id,
         runName: run.name,
@@ -169,7 +200,12 @@ export class RunCoordinator {
 
   /** Current run state as handed to workers. */
   sharedState(): SharedRunState {
-    return { lanes: this.lanes, endedRuns: { ...this.endedRuns }, setupError: this.setupError };
+    return {
+      lanes: this.lanes,
+      endedRuns: { ...this.endedRuns },
+      setupError: this.setupError,
+      strategy: this.allocation ? this.strategy?.name : undefined,
+    };
   }
 
   /** Serves one worker request (also used directly in serial mode). */
@@ -183,17 +219,13 @@ export class RunCoordinator {
         }
         await this.setupPromise.catch(() => undefined);
         return { state: this.sharedState() };
-      case 'lease-open':
-        if (this.closing)
-          return { error: 'the cucumber run is shutting down; no new devices are handed out' };
-        this.leases.set(`${request.lease.runId}/${request.lease.deviceId}`, request.lease);
-        return {};
-      case 'lease-closed':
-        this.leases.delete(`${request.runId}/${request.deviceId}`);
-        return this.wakeOneWaiter(request.runId) ? { handedOff: true } : {};
-      case 'claim-wait':
-        this.claimWait(request.runId, request.waiterId, request.waiting);
-        return {};
+      case 'allocation': {
+        if (!this.allocation) {
+          return { error: 'the GridFleet run is not set up, so no device can be handed out' };
+        }
+        const reply = await this.allocation.handle(request.message);
+        return { error: reply.error, allocation: reply.message };
+      }
       case 'outcome':
         if (!request.outcome.willBeRetried) {
           if (request.outcome.failed) this.failedPickles.add(request.outcome.pickleId);
@@ -201,40 +233,6 @@ export class RunCoordinator {
         }
         return {};
     }
-  }
-
-  /**
-   * A device of the run was released: wake the oldest waiting claim (one per release, so waiters do not
-   * stampede the manager). With nobody waiting, remember the release briefly for a waiter in flight.
-   */
-  private wakeOneWaiter(runId: string): boolean {
-    const queue = this.waiters.get(runId);
-    const waiterId = queue?.shift();
-    if (waiterId === undefined) {
-      this.unmatchedRelease.set(runId, Date.now());
-      return false;
-    }
-    this.broadcast({ type: 'gridfleet:wake', runId, waiterId });
-    return true;
-  }
-
-  private claimWait(runId: string, waiterId: string, waiting: boolean): void {
-    const queue = this.waiters.get(runId) ?? [];
-    if (!waiting) {
-      this.waiters.set(
-        runId,
-        queue.filter((id) => id !== waiterId),
-      );
-      return;
-    }
-    const releasedAt = this.unmatchedRelease.get(runId);
-    if (releasedAt !== undefined && Date.now() - releasedAt <= RELEASE_WAKE_WINDOW_MS) {
-      this.unmatchedRelease.delete(runId);
-      this.broadcast({ type: 'gridfleet:wake', runId, waiterId });
-      return;
-    }
-    queue.push(waiterId);
-    this.waiters.set(runId, queue);
   }
 
   /**
@@ -249,9 +247,14 @@ export class RunCoordinator {
     return {
       apiUrl: this.config.apiUrl,
       gridUrl: this.config.gridUrl,
-      leases: [...this.leases.values()],
+      strategy: this.strategy?.name,
+      leftovers: this.leftovers(),
       cancelRuns,
     };
+  }
+
+  private leftovers(): Leftovers {
+    return this.allocation?.leftovers() ?? { count: 0, plan: undefined };
   }
 
   /** True once {@link RunCoordinator.finish} has been called. */
@@ -270,14 +273,11 @@ export class RunCoordinator {
   }
 
   /**
-   * Ends the cucumber run on the manager, exactly once: cleans up leases nobody released, completes or
+   * Ends the cucumber run on the manager, exactly once: has the strategy end what no worker gave back, completes or
    * cancels the runs this process created (per policy; always cancel after a crash or a signal), stops the
    * heartbeats and prints one summary line per run. Never throws.
    */
-  finish(
-    mode: FinishMode,
-    log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-  ): Promise<void> {
+  finish(mode: FinishMode, log: (line: string) => void = (line) => this.logger.warn(line)): Promise<void> {
     this.finishPromise ??= this.doFinish(mode, log);
     return this.finishPromise;
   }
@@ -289,14 +289,23 @@ export class RunCoordinator {
     const client = this.client;
     const config = this.config;
     if (!client || !config) return;
-    if (mode !== 'normal' && this.leases.size > 0) {
-      // Give in-flight lease messages from still-running workers a moment to arrive.
+    if (mode !== 'normal' && this.leftovers().count > 0) {
+      // Give in-flight allocation messages from still-running workers a moment to arrive.
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await Promise.all(
-      [...this.leases.values()].map((lease) => this.cleanupLease(client, config, lease, log)),
+    const owned = [...this.runNames].filter(([, info]) => info.owned).map(([runId]) => runId);
+    await cleanupLeftovers(
+      client,
+      {
+        strategy: this.strategy,
+        leftovers: this.leftovers(),
+        gridUrl: config.gridUrl,
+        // Sessions of our own runs that no worker reported (a worker terminated mid-setup).
+        sweepRuns: new Set(mode === 'normal' ? [] : owned),
+      },
+      { warn: log },
     );
-    if (mode !== 'normal') await this.sweepGrid(client, config);
+    this.allocation?.forgetLeftovers();
     const passed = mode === 'normal' && !this.hasFailures && this.setupError === undefined;
     const complete =
       mode === 'normal' && this.setupError === undefined && (passed || config.onFailure === 'complete');
@@ -322,40 +331,6 @@ export class RunCoordinator {
         log(formatUnreachableSummary(entry.runId, entry.name, errorText(error)));
       }
     }
-  }
-
-  /** Ends Grid sessions of our own runs that no lease knew about (a worker terminated mid-setup). */
-  private async sweepGrid(client: GridFleetClient, config: GridFleetConfig): Promise<void> {
-    const owned = new Set([...this.runNames].filter(([, info]) => info.owned).map(([runId]) => runId));
-    if (owned.size === 0) return;
-    const strays = sessionsOfRuns(await listGridSessions(config.gridUrl), owned);
-    await Promise.all(
-      strays.map(async (s) => {
-        await deleteGridSession(config.gridUrl, s.sessionId);
-        await client.notifySessionFinished(s.sessionId);
-        await client.updateSessionStatus(s.sessionId, 'error');
-      }),
-    );
-  }
-
-  private async cleanupLease(
-    client: GridFleetClient,
-    config: GridFleetConfig,
-    lease: TrackedLease,
-    log: (line: string) => void,
-  ): Promise<void> {
-    if (lease.sessionId) {
-      // The Grid may be gone too; the manager ends the session when the run ends.
-      await deleteGridSession(config.gridUrl, lease.sessionId);
-      await client.notifySessionFinished(lease.sessionId);
-      await client.updateSessionStatus(lease.sessionId, 'error');
-    }
-    try {
-      await client.releaseDeviceSafe(lease.runId, { deviceId: lease.deviceId, workerId: lease.workerId });
-    } catch (error) {
-      log(`gridfleet: could not release device ${lease.deviceId} of run ${lease.runId}: ${errorText(error)}`);
-    }
-    this.leases.delete(`${lease.runId}/${lease.deviceId}`);
   }
 }
 

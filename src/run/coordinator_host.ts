@@ -1,4 +1,5 @@
 import { BroadcastChannel } from 'node:worker_threads';
+import { stderrLogger } from '../client/logger';
 import { RunCoordinator } from './coordinator';
 import { runExitCleanupSync } from './exit_cleanup';
 import { type CoordinatorMessage, channelName, type WorkerEnvelope } from './protocol';
@@ -100,9 +101,7 @@ export function startCoordinatorServices(): void {
     const code = SIGNAL_EXIT_CODES[signal];
     if (signalled) process.exit(code);
     signalled = true;
-    process.stderr.write(
-      `\ngridfleet: ${signal} received; ending sessions, releasing devices, ending runs\n`,
-    );
+    stderrLogger.warn(`\ngridfleet: ${signal} received; ending sessions, giving devices back, ending runs`);
     setTimeout(() => process.exit(code), SIGNAL_CLEANUP_LIMIT_MS).unref();
     void hostedCoordinator()
       .finish('signal')

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
+import type { AllocationLink } from '../allocation/strategy';
 import type { CoordinatorReply } from './coordinator';
 import { hostedCoordinator, onCoordinatorMessage } from './coordinator_host';
 import { type CoordinatorMessage, channelName, type WorkerEnvelope, type WorkerRequest } from './protocol';
@@ -10,7 +11,7 @@ const REPLY_TIMEOUT_MS = 60_000;
 export interface CoordinatorLink {
   /** Sends a request and waits for the coordinator's answer. */
   request(request: WorkerRequest): Promise<CoordinatorReply>;
-  /** Receives coordinator broadcasts (run ended, shutdown, claim wake-ups). */
+  /** Receives coordinator broadcasts (run ended, shutdown, the allocation strategy's broadcasts). */
   onMessage(listener: (message: CoordinatorMessage) => void): void;
 }
 
@@ -36,12 +37,12 @@ class ChannelLink implements CoordinatorLink {
         const resolve = this.pending.get(data.requestId);
         if (resolve) {
           this.pending.delete(data.requestId);
-          resolve({ state: data.state, error: data.error, handedOff: data.handedOff });
+          resolve({ state: data.state, error: data.error, allocation: data.allocation });
         }
       } else if (
         data.type === 'gridfleet:run-ended' ||
         data.type === 'gridfleet:shutdown' ||
-        data.type === 'gridfleet:wake'
+        data.type === 'gridfleet:allocation'
       ) {
         for (const listener of this.listeners) listener(data);
       }
@@ -81,4 +82,21 @@ let link: CoordinatorLink | undefined;
 export function coordinatorLink(): CoordinatorLink {
   link ??= isMainThread ? new DirectLink() : new ChannelLink();
   return link;
+}
+
+let allocation: AllocationLink | undefined;
+
+/** This thread's link between the allocation strategy's scenario level and its run level. */
+export function allocationLink(): AllocationLink {
+  allocation ??= {
+    request: async (message) => {
+      const reply = await coordinatorLink().request({ kind: 'allocation', message });
+      return { error: reply.error, message: reply.allocation };
+    },
+    onBroadcast: (listener) =>
+      coordinatorLink().onMessage((message) => {
+        if (message.type === 'gridfleet:allocation') listener(message.message);
+      }),
+  };
+  return allocation;
 }

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { Leftovers } from '../allocation/strategy';
 
 /** What must still be cleaned up when the process exits before the coordinator could finish. */
 export interface ExitCleanupPlan {
@@ -6,61 +8,40 @@ export interface ExitCleanupPlan {
   apiUrl: string;
   /** Selenium Grid URL (to end WebDriver sessions). */
   gridUrl: string;
-  /** Leases no worker released. */
-  leases: Array<{ runId: string; deviceId: string; workerId: string; sessionId: string | undefined }>;
+  /** Name of the allocation strategy whose leftovers these are. */
+  strategy: string | undefined;
+  /** What the strategy's run level listed (devices, sessions no worker gave back). */
+  leftovers: Leftovers;
   /** Runs this process created and that are still open. */
   cancelRuns: string[];
 }
 
-// Runs in a short-lived child process: `process.on('exit')` handlers cannot wait for I/O, but they can
-// wait for a synchronous child. Credentials come from the inherited environment, never from the plan.
-const SCRIPT = `
-const plan = JSON.parse(process.env.GRIDFLEET_EXIT_PLAN);
-const user = process.env.GRIDFLEET_TESTKIT_USERNAME;
-const pass = process.env.GRIDFLEET_TESTKIT_PASSWORD;
-const auth = user && pass ? { authorization: 'Basic ' + Buffer.from(user + ':' + pass).toString('base64') } : {};
-// No content-type without a body: Selenium Grid answers a bodiless JSON DELETE with 500.
-const call = (method, url, body) =>
-  fetch(url, {
-    method,
-    headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(8000),
-  }).then((r) => r.status, () => 0);
-(async () => {
-  await Promise.all(plan.leases.map(async (l) => {
-    if (l.sessionId) {
-      await fetch(plan.gridUrl + '/session/' + encodeURIComponent(l.sessionId), { method: 'DELETE', signal: AbortSignal.timeout(8000) }).catch(() => undefined);
-      await call('POST', plan.apiUrl + '/sessions/' + encodeURIComponent(l.sessionId) + '/finished');
-      await call('PATCH', plan.apiUrl + '/sessions/' + encodeURIComponent(l.sessionId) + '/status', { status: 'error' });
-    }
-    await call('POST', plan.apiUrl + '/runs/' + l.runId + '/release', { device_id: l.deviceId, worker_id: l.workerId });
-  }));
-  // Sessions of our own runs that no lease knew about (see grid_sweep.ts).
-  const status = await fetch(plan.gridUrl + '/status', { signal: AbortSignal.timeout(8000) }).then((r) => r.json(), () => ({}));
-  const strays = ((status.value && status.value.nodes) || [])
-    .flatMap((n) => n.slots || [])
-    .map((slot) => slot.session)
-    .filter((s) => s && s.capabilities && plan.cancelRuns.includes(s.capabilities['gridfleet:runId']));
-  await Promise.all(strays.map(async (s) => {
-    await fetch(plan.gridUrl + '/session/' + encodeURIComponent(s.sessionId), { method: 'DELETE', signal: AbortSignal.timeout(8000) }).catch(() => undefined);
-    await call('PATCH', plan.apiUrl + '/sessions/' + encodeURIComponent(s.sessionId) + '/status', { status: 'error' });
-  }));
-  await Promise.all(plan.cancelRuns.map((id) => call('POST', plan.apiUrl + '/runs/' + id + '/cancel')));
-  process.stderr.write('gridfleet: process exited early; ended ' + plan.leases.length + ' session(s)/claim(s) and cancelled ' + plan.cancelRuns.length + ' run(s)\\n');
-})();
-`;
+/** Environment variable that carries the plan to the child process. */
+export const EXIT_PLAN_ENV = 'GRIDFLEET_EXIT_PLAN';
+
+/** Longest the exiting process waits for the cleanup child. */
+const CHILD_LIMIT_MS = 20_000;
 
 /**
  * Cleans up synchronously from a `process.on('exit')` handler (e.g. `process.exit()` in a step of a serial
- * run, or cucumber's `--exit`): ends left-over sessions, releases claims and cancels the runs this process
- * created, in a child process this one waits for (at most 20 s).
+ * run, or cucumber's `--exit`): `process.on('exit')` handlers cannot wait for I/O, but they can wait for a
+ * synchronous child. The child (`exit_cleanup_child`) ends the strategy's leftovers and cancels the runs
+ * this process created through the same client and strategy code as a normal finish. Credentials come from
+ * the inherited environment, never from the plan.
  */
 export function runExitCleanupSync(plan: ExitCleanupPlan): void {
-  if (plan.leases.length === 0 && plan.cancelRuns.length === 0) return;
-  spawnSync(process.execPath, ['-e', SCRIPT], {
-    env: { ...process.env, GRIDFLEET_EXIT_PLAN: JSON.stringify(plan) },
+  if (plan.leftovers.count === 0 && plan.cancelRuns.length === 0) return;
+  const fromSource = __filename.endsWith('.ts');
+  const child = path.join(__dirname, `exit_cleanup_child.${fromSource ? 'ts' : 'js'}`);
+  // Running from source (tests, ts-node): the child needs ts-node too.
+  const args = fromSource ? ['--require', 'ts-node/register', child] : [child];
+  spawnSync(process.execPath, args, {
+    env: {
+      ...process.env,
+      [EXIT_PLAN_ENV]: JSON.stringify(plan),
+      ...(fromSource ? { TS_NODE_TRANSPILE_ONLY: 'true' } : {}),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 20_000,
+    timeout: CHILD_LIMIT_MS,
   });
 }

@@ -1,3 +1,5 @@
+import { GridFleetError } from '../client/errors';
+
 /** One lane of the cucumber run: a requirement (pack, platform, optional OS version) and the run serving it. */
 export interface Lane {
   /** GridFleet run id serving this lane. */
@@ -15,13 +17,7 @@ export interface Lane {
 }
 
 /** Why a lane could not be chosen. */
-export class LaneSelectionError extends Error {
-  /** Builds the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'LaneSelectionError';
-  }
-}
+export class LaneSelectionError extends GridFleetError {}
 
 const PLATFORM_TAG = /^@platform:(.+)$/;
 
@@ -53,7 +49,7 @@ export function laneForScenario(lanes: readonly Lane[], tags: readonly string[])
 
 /**
  * The lane for a platform (and optional OS version): an exact OS match first, else the platform's lane
- * without an OS version (the device's OS is then checked after the claim).
+ * without an OS version (the device's OS is then checked once it is allocated).
  *
  * @throws LaneSelectionError when no lane serves the platform / OS version.
  */

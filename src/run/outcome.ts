@@ -60,7 +60,7 @@ export interface AttemptFacts {
   status: string;
   /** The thrown value, when there is one (After hook's `error`). */
   error: unknown;
-  /** True when the failure happened before any step ran (a Before hook: claim, session, user setup). */
+  /** True when the failure happened before any step ran (a Before hook: device, session, user setup). */
   failedBeforeSteps: boolean;
 }
 
@@ -68,7 +68,7 @@ export interface AttemptFacts {
 export interface SessionVerdict {
   /** Status reported for the session. */
   status: SessionOutcomeStatus;
-  /** True for device-level failures (release with cooldown). */
+  /** True for device-level failures (the device gets a cooldown). */
   deviceFailure: boolean;
 }
 

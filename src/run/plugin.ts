@@ -4,7 +4,7 @@ import { existingCoordinator } from './coordinator_host';
 /**
  * Optional cucumber plugin `gridfleet-cucumber/plugin` (`plugin: ['gridfleet-cucumber/plugin']` in the
  * cucumber config). Cucumber runs a plugin's cleanup at the end of `runCucumber` even after a worker thread
- * crashed, and before `--exit` ends the process; the cleanup ends the gridfleet runs (cancel, release)
+ * crashed, and before `--exit` ends the process; the cleanup ends the gridfleet runs (cancel, give devices back)
  * exactly once. Without the plugin, a `beforeExit` handler does the same unless `--exit` is used.
  */
 export const gridfleetPlugin: Plugin = {
@@ -12,7 +12,7 @@ export const gridfleetPlugin: Plugin = {
   coordinator: async ({ operation }) => {
     if (operation !== 'runCucumber') return undefined;
     return async () => {
-      // A no-op after a normal AfterAll (finish runs once); after a crash it cancels and releases.
+      // A no-op after a normal AfterAll (finish runs once); after a crash it cancels and gives devices back.
       await existingCoordinator()?.finish('crash');
     };
   },

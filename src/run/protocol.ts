@@ -1,3 +1,4 @@
+import type { AllocationMessage } from '../allocation/strategy';
 import type { Lane } from './lane';
 
 /** Run state the coordinator hands to every worker thread. */
@@ -8,18 +9,8 @@ export interface SharedRunState {
   endedRuns: Record<string, string>;
   /** Set when the coordinator failed to set up (invalid config, manager unreachable, ...). */
   setupError: string | undefined;
-}
-
-/** A device lease as the coordinator tracks it, so it can be cleaned up if its worker never does. */
-export interface TrackedLease {
-  /** Run the claim belongs to. */
-  runId: string;
-  /** Claimed device. */
-  deviceId: string;
-  /** Claim owner. */
-  workerId: string;
-  /** WebDriver session id once the session exists. */
-  sessionId: string | undefined;
+  /** Name of the allocation strategy the coordinator selected (undefined when setup failed before). */
+  strategy: string | undefined;
 }
 
 /** Final outcome of one scenario attempt, for the complete-or-cancel decision. */
@@ -35,14 +26,9 @@ export interface AttemptOutcome {
 /** Requests a worker thread sends to the coordinator (each is acknowledged). */
 export type WorkerRequest =
   | { kind: 'state' }
-  | { kind: 'lease-open'; lease: TrackedLease }
-  | { kind: 'lease-closed'; runId: string; deviceId: string }
   | { kind: 'outcome'; outcome: AttemptOutcome }
-  /**
-   * A claim of this thread starts (`waiting: true`) or stops (`waiting: false`) sleeping after a
-   * no-claimable answer, so the coordinator can wake it when a sibling releases a device of the run.
-   */
-  | { kind: 'claim-wait'; runId: string; waiterId: string; waiting: boolean };
+  /** A message of the allocation strategy's scenario level to its run level (opaque here). */
+  | { kind: 'allocation'; message: AllocationMessage };
 
 /** Envelope of a worker request on the channel. */
 export interface WorkerEnvelope {
@@ -61,12 +47,12 @@ export type CoordinatorMessage =
       requestId: string;
       state?: SharedRunState;
       error?: string;
-      handedOff?: boolean;
+      allocation?: AllocationMessage;
     }
   | { type: 'gridfleet:run-ended'; runId: string; reason: string }
   | { type: 'gridfleet:shutdown'; reason: string }
-  /** A device of `runId` was released: the claim waiting as `waiterId` should retry now. */
-  | { type: 'gridfleet:wake'; runId: string; waiterId: string };
+  /** A broadcast of the allocation strategy's run level to every thread (opaque here). */
+  | { type: 'gridfleet:allocation'; message: AllocationMessage };
 
 /** Name of the BroadcastChannel between the coordinator and the workers of this process. */
 export function channelName(): string {

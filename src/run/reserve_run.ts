@@ -1,5 +1,6 @@
 import type { GridFleetClient, ReserveDevicesRequest } from '../client/client';
 import { errorText } from '../client/error_text';
+import { stderrLogger } from '../client/logger';
 import type { RunCreateResponse } from '../client/schemas/run';
 import { isTransientFailure } from '../client/transient_retry';
 
@@ -31,7 +32,7 @@ export async function reserveRunWithRecovery(
   options: ReserveRecoveryOptions = {},
 ): Promise<RunCreateResponse> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? ((line: string) => stderrLogger.warn(line));
   const since = new Date(Date.now() - CLOCK_SLACK_MS).toISOString();
   for (let attempt = 1; ; attempt += 1) {
     try {

@@ -1,26 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import path from 'node:path';
-import { ClaimAllocator, type DeviceLease } from '../allocation';
-import { FINAL_FLUSH_LIMIT_MS, threadPendingReports } from '../allocation/pending_reports';
-import type { DriverPackCatalogLike } from '../appium';
-import { GridFleetApiError, GridFleetClient } from '../client';
+import { RunEndedError } from '../allocation/errors';
+import { strategyNamed } from '../allocation/select_strategy';
+import type { ScenarioAllocation } from '../allocation/strategy';
+import type { ScenarioDevice } from '../allocation/types';
+import { GridFleetClient } from '../client';
+import { stderrLogger } from '../client/logger';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
 import type { GridFleetWorld, ScreenshotResult } from '../world';
-import { coordinatorClaimWakeUp } from './claim_wakeup';
-import { coordinatorLink } from './coordinator_link';
+import { allocationLink, coordinatorLink } from './coordinator_link';
 import { type Lane, laneFor } from './lane';
 import type { SharedRunState } from './protocol';
 
-/** Thrown when a scenario needs a run the manager has already ended (cancelled, expired). */
-export class RunEndedError extends Error {
-  /** Builds the error with the coordinator's explanation. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunEndedError';
-  }
-}
+// Thrown here since the allocation seam; re-exported where it always was.
+export { RunEndedError };
 
 /** Replaces characters that are awkward in file names. */
 export function fileSafe(text: string): string {
@@ -37,20 +30,12 @@ class ScenarioRuntime {
   private cachedClient: GridFleetClient | undefined;
   private statePromise: Promise<SharedRunState> | undefined;
   private state: SharedRunState | undefined;
-  private catalogPromise: Promise<DriverPackCatalogLike> | undefined;
-  private allocator: ClaimAllocator | undefined;
+  private allocation: ScenarioAllocation | undefined;
   private readonly endedRuns: Record<string, string> = {};
   private readonly aborts = new Map<string, Set<AbortController>>();
   private readonly attempts = new Map<string, number>();
-  /** Runs whose last release of this thread went to a waiting sibling (see `claimHandedOff`). */
-  private readonly handedOff = new Set<string>();
   private shuttingDown: string | undefined;
   private listening = false;
-  /**
-   * `@host:pid:tag` of this thread's claim owner ids; the random per-thread tag keeps them unique even where
-   * hostname and pid repeat (containers).
-   */
-  private readonly ownerSuffix = `@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
   /** Forgets everything cached for a previous cucumber run of this process (a new run is starting). */
   reset(): void {
@@ -58,40 +43,27 @@ class ScenarioRuntime {
     this.cachedClient = undefined;
     this.statePromise = undefined;
     this.state = undefined;
-    this.catalogPromise = undefined;
-    this.allocator = undefined;
+    this.allocation?.dispose();
+    this.allocation = undefined;
     for (const key of Object.keys(this.endedRuns)) delete this.endedRuns[key];
     this.aborts.clear();
     this.attempts.clear();
-    this.handedOff.clear();
     this.shuttingDown = undefined;
-    threadPendingReports().clear();
   }
 
-  /** Worker id for claims: `worker-<CUCUMBER_WORKER_ID>` or `main`. */
+  /** Short worker id: `worker-<CUCUMBER_WORKER_ID>` or `main`. */
   workerId(): string {
     const id = process.env.CUCUMBER_WORKER_ID;
     return id === undefined || id === '' ? 'main' : `worker-${id}`;
   }
 
   /**
-   * Owner id of this thread's claims: the worker id plus host, pid and a per-thread tag, e.g.
-   * `worker-0@ci-7:4242:a1b2c3`. CI shards joining one run all have a `worker-0`; with the bare worker id
-   * one shard could release (or, after a lost claim answer, "recover") another shard's device.
+   * The thread's scenarios are done: the strategy re-sends the manager reports this thread could not
+   * deliver (session statuses, devices given back) with a bounded retry and ends what the thread keeps
+   * open; called by the AfterAll hooks before the run is finished.
    */
-  claimOwnerId(): string {
-    return `${this.workerId()}${this.ownerSuffix}`;
-  }
-
-  /**
-   * Re-sends the manager reports this thread could not deliver (session statuses, releases) with a
-   * bounded retry ({@link FINAL_FLUSH_LIMIT_MS}); called by the AfterAll hooks before the run is finished.
-   */
-  async flushPendingReports(parameters: unknown): Promise<void> {
-    const pending = threadPendingReports();
-    if (pending.size === 0) return;
-    process.stderr.write(`gridfleet: re-sending ${pending.size} manager report(s) lost to an outage\n`);
-    await pending.flush(this.client(parameters), FINAL_FLUSH_LIMIT_MS);
+  async finishThread(): Promise<void> {
+    await this.allocation?.finishThread();
   }
 
   /** Next attempt number of a pickle in this thread (retries run on the same worker). */
@@ -125,7 +97,7 @@ class ScenarioRuntime {
     Object.assign(this.endedRuns, state.endedRuns);
     if (state.setupError) {
       throw new Error(
-        `gridfleet: the run could not be set up, so no device can be claimed: ${state.setupError}`,
+        `gridfleet: the run could not be set up, so no device can be handed out: ${state.setupError}`,
       );
     }
     return state;
@@ -156,43 +128,29 @@ class ScenarioRuntime {
     const ended = this.endedRuns[lane.runId];
     if (ended) throw new RunEndedError(ended);
     if (this.shuttingDown)
-      throw new RunEndedError(`gridfleet: ${this.shuttingDown}; no new device is claimed`);
+      throw new RunEndedError(`gridfleet: ${this.shuttingDown}; no new device is handed out`);
   }
 
-  private allocatorFor(world: GridFleetWorld): ClaimAllocator {
-    const config = world.gridfleetConfig;
-    const client = world.client;
-    this.catalogPromise ??= client.getDriverPackCatalog();
-    this.allocator ??= new ClaimAllocator({
-      client,
-      gridUrl: config.gridUrl,
-      claimMaxWaitSec: config.claimMaxWaitSec,
-      claimInclude: config.claimInclude,
-      cooldownSec: config.cooldownSec,
-      catalog: () => this.catalogPromise as Promise<DriverPackCatalogLike>,
-      claimWakeUp: coordinatorClaimWakeUp,
-      claimHandedOff: (runId) => this.handedOff.delete(runId),
-      tracker: {
-        opened: async (lease) => {
-          const reply = await coordinatorLink().request({ kind: 'lease-open', lease });
-          if (reply.error) throw new RunEndedError(`gridfleet: ${reply.error}`);
-        },
-        closed: async (lease) => {
-          const reply = await coordinatorLink()
-            .request({ kind: 'lease-closed', ...lease })
-            .catch(() => undefined);
-          if (reply?.handedOff) this.handedOff.add(lease.runId);
-        },
-      },
-    });
-    return this.allocator;
+  /** This thread's scenario level of the strategy the coordinator selected (created once per run). */
+  private allocationFor(world: GridFleetWorld, state: SharedRunState): ScenarioAllocation {
+    if (!this.allocation) {
+      if (state.strategy === undefined)
+        throw new Error('gridfleet: the coordinator selected no allocation strategy');
+      this.allocation = strategyNamed(state.strategy).scenarioLevel({
+        client: world.client,
+        config: world.gridfleetConfig,
+        link: allocationLink(),
+        logger: stderrLogger,
+      });
+    }
+    return this.allocation;
   }
 
-  /** Claims a device for the World's scenario on the lane serving `platformId` / `osVersion`. */
+  /** Gets a device for the World's scenario on the lane serving `platformId` / `osVersion`. */
   async acquire(
     world: GridFleetWorld,
     request: { platformId: string; osVersion?: string },
-  ): Promise<DeviceLease> {
+  ): Promise<ScenarioDevice> {
     const state = await this.runState();
     const scenario = world.scenario;
     if (!scenario)
@@ -204,14 +162,15 @@ class ScenarioRuntime {
     const set = this.aborts.get(lane.runId) ?? new Set();
     set.add(controller);
     this.aborts.set(lane.runId, set);
-    let lease: DeviceLease;
+    let held: ScenarioDevice;
     try {
-      lease = await this.allocatorFor(world).acquire({
+      held = await this.allocationFor(world, state).acquire({
         runId: lane.runId,
+        runName: lane.runName,
         packId: lane.packId,
         platformId: lane.platformId,
         osVersion: request.osVersion ?? lane.osVersion,
-        workerId: this.claimOwnerId(),
+        workerId: this.workerId(),
         testName: scenario.name,
         metadata: {
           'gridfleet:feature': scenario.featureName,
@@ -226,31 +185,19 @@ class ScenarioRuntime {
     } catch (error) {
       if (controller.signal.aborted && controller.signal.reason instanceof Error)
         throw controller.signal.reason;
-      if (
-        error instanceof GridFleetApiError &&
-        error.status === 409 &&
-        /terminal state/.test(error.serverMessage)
-      ) {
-        throw new RunEndedError(
-          `GridFleet run ${lane.runId} ("${lane.runName}") has ended (${error.serverMessage}); ` +
-            'scenarios that need it fail until the run is replaced.',
-        );
-      }
       throw error;
     } finally {
       set.delete(controller);
     }
     const osVersion = request.osVersion;
-    if (osVersion !== undefined && lease.device.osVersion !== osVersion) {
-      await lease.quit();
-      await lease.reportStatus('error');
-      await lease.release({ status: 'error' });
+    if (osVersion !== undefined && held.device.osVersion !== osVersion) {
+      await held.end({ status: 'error' });
       throw new Error(
-        `gridfleet: lane ${lane.platformId} handed out device ${lease.device.deviceId} with OS ${lease.device.osVersion}, ` +
+        `gridfleet: lane ${lane.platformId} handed out device ${held.device.deviceId} with OS ${held.device.osVersion}, ` +
           `not ${osVersion}. Add a requirement with "os_version": "${osVersion}" so the run only holds such devices.`,
       );
     }
-    return lease;
+    return held;
   }
 
   /** Screenshot of the World's device: saved under the screenshot directory and attached as `image/png`. */

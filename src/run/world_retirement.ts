@@ -2,11 +2,11 @@
  * Why this exists: webdriver arms an `AbortSignal.timeout(connectionRetryTimeout)` for every WebDriver
  * request, and on Node 24 a timer keeps the async context it was created in, which holds cucumber's
  * `{ world }` scope. So every World stays reachable for `connectionRetryTimeout` (300 s here) after its
- * scenario's last request. The World itself is small; what it references is not: the lease (webdriverio
+ * scenario's last request. The World itself is small; what it references is not: the device (webdriverio
  * Browser, hundreds of closures) and cucumber's `attach`/`log`/`link`, bound to the test case runner and
  * everything it recorded. A soak of fast scenarios kept about a megabyte per scenario that way.
  *
- * The lease is dropped by the After hook itself; the cucumber functions are cut only when the thread's
+ * The device is dropped by the After hook itself; the cucumber functions are cut only when the thread's
  * next scenario starts (or the worker ends), so After hooks that run after ours can still attach.
  */
 

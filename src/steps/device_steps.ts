@@ -5,23 +5,23 @@ import { STEP_TIMEOUTS } from './timeouts';
 
 /**
  * Defines the device steps: `Given a {platform} device`, `Given a {platform} device with OS version
- * {string}` and `Then the device platform is {platform}`. Claiming is the World's job
- * ({@link GridFleetWorld.claimDevice}); when the `Before` hook already claimed a device for the scenario's
+ * {string}` and `Then the device platform is {platform}`. Getting the device is the World's job
+ * ({@link GridFleetWorld.allocateDevice}); when the `Before` hook already got a device for the scenario's
  * lane, the Given steps check that it is the one asked for.
  */
 export function defineDeviceSteps(): void {
   Given(
     'a {platform} device',
-    { timeout: STEP_TIMEOUTS.claimDevice },
+    { timeout: STEP_TIMEOUTS.allocateDevice },
     async function (this: GridFleetWorld, platformId: string) {
-      const device = await this.claimDevice(platformId);
+      const device = await this.allocateDevice(platformId);
       this.log(`GridFleet device ${device.deviceId} (${device.platformId}, OS ${device.osVersion})`);
     },
   );
 
   Given(
     'a {platform} device with OS version {string}',
-    { timeout: STEP_TIMEOUTS.claimDevice },
+    { timeout: STEP_TIMEOUTS.allocateDevice },
     async function (this: GridFleetWorld, platformId: string, osVersion: string) {
       if (osVersion.trim().length === 0) {
         throw new Error(
@@ -29,7 +29,7 @@ export function defineDeviceSteps(): void {
             'Give the exact os_version of a lane, e.g. "8.1.0.9", or use "Given a <platform> device".',
         );
       }
-      const device = await this.claimDevice(platformId, { osVersion });
+      const device = await this.allocateDevice(platformId, { osVersion });
       this.log(`GridFleet device ${device.deviceId} (${device.platformId}, OS ${device.osVersion})`);
     },
   );

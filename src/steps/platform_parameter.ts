@@ -35,7 +35,7 @@ export function definePlatformParameterType(): void {
     name: PLATFORM_PARAMETER_NAME,
     regexp: /[A-Za-z0-9_.:-]+/,
     transformer: parsePlatformId,
-    // A one-word pattern would otherwise claim every word in generated snippets.
+    // A one-word pattern would otherwise match every word in generated snippets.
     useForSnippets: false,
   });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, beforeEach, describe, test } from 'node:test';
-import { releaseOrphanClaims } from '../../src/allocation/pending_reports';
+import { releaseOrphanClaims } from '../../src/allocation/claim/pending_reports';
 import { GridFleetApiError, type GridFleetClient, GridFleetTransportError } from '../../src/client';
 import type { RunningLab } from '../../src/lab';
 import type { TcpProxy } from '../chaos/support/tcp_proxy';

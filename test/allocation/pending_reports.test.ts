@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, beforeEach, describe, test } from 'node:test';
-import { PendingReports } from '../../src/allocation/pending_reports';
-import { ReportSink } from '../../src/allocation/report_sink';
+import { PendingReports } from '../../src/allocation/claim/pending_reports';
+import { ReportSink } from '../../src/allocation/claim/report_sink';
 import type { GridFleetClient } from '../../src/client';
 import type { RunningLab } from '../../src/lab';
 import type { TcpProxy } from '../chaos/support/tcp_proxy';

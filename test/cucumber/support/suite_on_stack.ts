@@ -4,6 +4,12 @@ import { type CucumberResult, FixtureSuite, type RunOptions } from './cucumber_f
 import { ANDROID_LANE, CANCEL_STEP, FIXTURE_STEPS } from './fixture_steps';
 import { ManagerView } from './manager_view';
 
+/** Options of {@link SuiteOnStack.runSuite}. */
+export interface SuiteRunOptions extends RunOptions {
+  /** Further files of the fixture project (path relative to the project → content). */
+  files?: Record<string, string>;
+}
+
 /** The shared setup of the cucumber CLI test files. */
 export interface SuiteOnStack {
   /** The local stack (lab + Grid + Appium) of this test file. */
@@ -12,8 +18,11 @@ export interface SuiteOnStack {
   readonly view: ManagerView;
   /** Every fixture suite created so far (removed after the file). */
   readonly suites: FixtureSuite[];
-  /** Writes a fixture suite (the feature + the fixture steps) and runs the real cucumber-js on it. */
-  runSuite(feature: string, args: string[], options?: RunOptions): Promise<CucumberResult>;
+  /**
+   * Writes a fixture suite (the feature + the fixture steps, plus `options.files`) and runs the real
+   * cucumber-js on it.
+   */
+  runSuite(feature: string, args: string[], options?: SuiteRunOptions): Promise<CucumberResult>;
 }
 
 /**
@@ -41,10 +50,11 @@ export function suiteOnStack(): SuiteOnStack {
     get view(): ManagerView {
       return managerView();
     },
-    async runSuite(feature, args, options = {}) {
+    async runSuite(feature, args, { files, ...options } = {}) {
       const suite = await FixtureSuite.create({
         'features/suite.feature': feature,
         'support/steps.js': FIXTURE_STEPS + CANCEL_STEP,
+        ...files,
       });
       suites.push(suite);
       return suite.run(args, { ...options, env: { ...fixture.stack.env, ...ANDROID_LANE, ...options.env } });

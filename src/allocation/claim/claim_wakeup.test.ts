@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GridFleetClient } from '../client';
-import { retryClaim } from '../client/claim_retry';
-import type { Clock } from '../client/clock';
-import { type RunningLab, startLab } from '../lab';
-import { coordinatorClaimWakeUp } from './claim_wakeup';
-import { RunCoordinator } from './coordinator';
-import { hostedCoordinator } from './coordinator_host';
-import type { CoordinatorMessage } from './protocol';
+import { GridFleetClient } from '../../client';
+import { retryClaim } from '../../client/claim_retry';
+import type { Clock } from '../../client/clock';
+import { type RunningLab, startLab } from '../../lab';
+import { hostedCoordinator } from '../../run/coordinator_host';
+import { allocationLink } from '../../run/coordinator_link';
+import type { AllocationMessage, AllocationReply } from '../strategy';
+import { parseClaimMessage } from './claim_messages';
+import { ClaimRunAllocation } from './claim_run_allocation';
+import { claimWakeUp } from './claim_wakeup';
 
 /** A clock whose sleeps end only when aborted: a claim wait on it can only end by a wake-up. */
 const frozenClock: Clock = {
@@ -57,19 +59,21 @@ describe('claim wake-up through the run coordinator (real lab over HTTP)', () =>
       requirements: [{ packId: 'appium-uiautomator2', platformId: 'android_mobile', count: 1 }],
     });
     await client.activateRun(run.id);
+    // The coordinator joins the run, so its claim run level serves this thread's link.
+    await hostedCoordinator().setup({ gridfleet: { apiUrl: lab.apiUrl, runId: run.id } });
     await fetch(`${lab.url}/lab/requests`, { method: 'DELETE' });
     const first = await client.claimDevice(run.id, { workerId: 'worker-0' });
 
     const waiting = new GridFleetClient(lab.apiUrl, { auth: null, clock: frozenClock }).claimDeviceWithRetry(
       run.id,
-      { workerId: 'worker-1', maxWaitSec: 600, wakeUp: coordinatorClaimWakeUp(run.id) },
+      { workerId: 'worker-1', maxWaitSec: 600, wakeUp: claimWakeUp(allocationLink(), run.id) },
     );
     await until(async () => (await claimLog(lab)).length === 2, 'the refused claim of worker-1');
     assert.deepEqual(await claimLog(lab), [200, 409]);
 
-    // What ClaimLease.release does: release on the manager, then tell the coordinator the lease closed.
+    // What ClaimLease.release does: release on the manager, then tell the coordinator the claim closed.
     await client.releaseDevice(run.id, { deviceId: first.device_id, workerId: 'worker-0' });
-    await hostedCoordinator().handle({ kind: 'lease-closed', runId: run.id, deviceId: first.device_id });
+    await allocationLink().request({ kind: 'claim-closed', runId: run.id, deviceId: first.device_id });
 
     const second = await waiting;
     assert.equal(second.device_id, first.device_id);
@@ -77,20 +81,31 @@ describe('claim wake-up through the run coordinator (real lab over HTTP)', () =>
     assert.deepEqual(await claimLog(lab), [200, 409, 200]);
     await client.releaseDevice(run.id, { deviceId: second.device_id, workerId: 'worker-1' });
     await client.completeRun(run.id);
+    await hostedCoordinator().finish('normal', () => {});
   });
 });
 
-describe('RunCoordinator wake-up bookkeeping', () => {
-  const wakes = (coordinator: RunCoordinator): string[] => {
-    const seen: string[] = [];
-    coordinator.subscribe((m: CoordinatorMessage) => {
-      if (m.type === 'gridfleet:wake') seen.push(`${m.runId}/${m.waiterId}`);
-    });
-    return seen;
-  };
+/** The claim run level as the coordinator hosts it, with the wake-ups it broadcasts. */
+class Bookkeeping {
+  readonly seen: string[] = [];
+  private readonly side = new ClaimRunAllocation({
+    broadcast: (raw) => {
+      const m = parseClaimMessage(raw);
+      if (m?.kind === 'claim-wake') this.seen.push(`${m.runId}/${m.waiterId}`);
+    },
+    closing: () => false,
+  });
+
+  handle(message: AllocationMessage): Promise<AllocationReply> {
+    return this.side.handle(message);
+  }
+}
+
+describe('claim run level wake-up bookkeeping', () => {
+  const wakes = (coordinator: Bookkeeping): string[] => coordinator.seen;
 
   it('wakes exactly one waiter per release, oldest first, and only of the released run', async () => {
-    const coordinator = new RunCoordinator();
+    const coordinator = new Bookkeeping();
     const seen = wakes(coordinator);
     for (const [runId, waiterId] of [
       ['r1', 'a'],
@@ -99,26 +114,26 @@ describe('RunCoordinator wake-up bookkeeping', () => {
     ] as const) {
       await coordinator.handle({ kind: 'claim-wait', runId, waiterId, waiting: true });
     }
-    await coordinator.handle({ kind: 'lease-closed', runId: 'r1', deviceId: 'd1' });
+    await coordinator.handle({ kind: 'claim-closed', runId: 'r1', deviceId: 'd1' });
     assert.deepEqual(seen, ['r1/a']);
-    await coordinator.handle({ kind: 'lease-closed', runId: 'r1', deviceId: 'd2' });
+    await coordinator.handle({ kind: 'claim-closed', runId: 'r1', deviceId: 'd2' });
     assert.deepEqual(seen, ['r1/a', 'r1/b']);
   });
 
   it('forgets a waiter whose wait ended by itself', async () => {
-    const coordinator = new RunCoordinator();
+    const coordinator = new Bookkeeping();
     const seen = wakes(coordinator);
     await coordinator.handle({ kind: 'claim-wait', runId: 'r1', waiterId: 'a', waiting: true });
     await coordinator.handle({ kind: 'claim-wait', runId: 'r1', waiterId: 'b', waiting: true });
     await coordinator.handle({ kind: 'claim-wait', runId: 'r1', waiterId: 'a', waiting: false });
-    await coordinator.handle({ kind: 'lease-closed', runId: 'r1', deviceId: 'd1' });
+    await coordinator.handle({ kind: 'claim-closed', runId: 'r1', deviceId: 'd1' });
     assert.deepEqual(seen, ['r1/b']);
   });
 
   it('a release nobody waited for wakes the next waiter that registers right after it', async () => {
-    const coordinator = new RunCoordinator();
+    const coordinator = new Bookkeeping();
     const seen = wakes(coordinator);
-    await coordinator.handle({ kind: 'lease-closed', runId: 'r1', deviceId: 'd1' });
+    await coordinator.handle({ kind: 'claim-closed', runId: 'r1', deviceId: 'd1' });
     assert.deepEqual(seen, []);
     await coordinator.handle({ kind: 'claim-wait', runId: 'r1', waiterId: 'late', waiting: true });
     assert.deepEqual(seen, ['r1/late']);
@@ -128,12 +143,12 @@ describe('RunCoordinator wake-up bookkeeping', () => {
   });
 
   it('tells the releasing worker when its device went to a waiter (so its next claim queues behind)', async () => {
-    const coordinator = new RunCoordinator();
-    assert.deepEqual(await coordinator.handle({ kind: 'lease-closed', runId: 'r1', deviceId: 'd1' }), {});
+    const coordinator = new Bookkeeping();
+    assert.deepEqual(await coordinator.handle({ kind: 'claim-closed', runId: 'r1', deviceId: 'd1' }), {});
     await coordinator.handle({ kind: 'claim-wait', runId: 'r1', waiterId: 'a', waiting: true });
     await coordinator.handle({ kind: 'claim-wait', runId: 'r1', waiterId: 'b', waiting: true });
-    assert.deepEqual(await coordinator.handle({ kind: 'lease-closed', runId: 'r1', deviceId: 'd1' }), {
-      handedOff: true,
+    assert.deepEqual(await coordinator.handle({ kind: 'claim-closed', runId: 'r1', deviceId: 'd1' }), {
+      message: { kind: 'claim-handed-off' },
     });
   });
 });

@@ -1,8 +1,9 @@
-import type { GridFleetClient } from '../client/client';
-import { errorText } from '../client/error_text';
-import type { SessionRegistration } from '../client/session_fields';
-import { isTransientFailure } from '../client/transient_retry';
-import type { SessionOutcomeStatus } from './types';
+import type { GridFleetClient } from '../../client/client';
+import { errorText } from '../../client/error_text';
+import { stderrLogger } from '../../client/logger';
+import type { SessionRegistration } from '../../client/session_fields';
+import { isTransientFailure } from '../../client/transient_retry';
+import type { SessionOutcomeStatus } from '../types';
 
 /**
  * A manager call whose loss would leave the dashboard or the device pool wrong, kept until it is sent.
@@ -222,7 +223,7 @@ export class PendingReports {
    */
   async flush(client: GridFleetClient, limitMs: number, options: FlushOptions = {}): Promise<boolean> {
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const log = options.log ?? ((line: string) => stderrLogger.warn(line));
     const deadline = Date.now() + limitMs;
     let backoff = FIRST_BACKOFF_MS;
     while (!(await this.flushOnce(client, options))) {
@@ -240,7 +241,7 @@ export class PendingReports {
   }
 
   private async pass(client: GridFleetClient, options: FlushOptions): Promise<boolean> {
-    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const log = options.log ?? ((line: string) => stderrLogger.warn(line));
     while (this.queue.length > 0) {
       const report = this.queue[0] as PendingReport;
       try {

@@ -6,11 +6,13 @@ import {
   createAppiumDriver,
   type DriverPackCatalogLike,
   hydrateAllocatedDevice,
-} from '../appium';
-import type { GridFleetClient } from '../client/client';
-import { systemClock } from '../client/clock';
-import { isTransientFailure, retryTransientOnce } from '../client/transient_retry';
-import type { ClaimInclude } from '../config';
+} from '../../appium';
+import type { GridFleetClient } from '../../client/client';
+import { systemClock } from '../../client/clock';
+import type { ClaimInclude } from '../../client/include';
+import { type GridFleetLogger, stderrLogger } from '../../client/logger';
+import { isTransientFailure, retryTransientOnce } from '../../client/transient_retry';
+import type { AcquireRequest, DeviceOutcome, ScenarioDevice, SessionOutcomeStatus } from '../types';
 import { explainDriverFailure } from './driver_failure';
 import {
   type DeviceRelease,
@@ -20,16 +22,9 @@ import {
   threadPendingReports,
 } from './pending_reports';
 import { ReportSink } from './report_sink';
-import type {
-  AcquireRequest,
-  DeviceAllocator,
-  DeviceLease,
-  LeaseOutcome,
-  SessionOutcomeStatus,
-} from './types';
 
-/** Lease bookkeeping callbacks (the run coordinator tracks leases so it can clean up after a crash). */
-export interface LeaseTracker {
+/** Claim bookkeeping callbacks (the coordinator tracks claims so it can release them after a crash). */
+export interface ClaimTracker {
   /** A device was claimed (sessionId undefined) or its session now exists. */
   opened(lease: {
     runId: string;
@@ -47,16 +42,16 @@ export interface ClaimAllocatorOptions {
   client: GridFleetClient;
   /** Selenium Grid hub URL. */
   gridUrl: string;
-  /** Longest wait for a claimable device. */
-  claimMaxWaitSec: number;
+  /** Longest wait for a claimable device (the configured `deviceWaitSec`). */
+  maxWaitSec: number;
   /** Inline includes of every claim (so hydration makes no follow-up GET). */
-  claimInclude: readonly ClaimInclude[];
+  include: readonly ClaimInclude[];
   /** Cooldown (seconds) when driver creation fails on a claimed device. */
   cooldownSec: number;
   /** Driver-pack catalog (fetched once per thread by the caller). */
   catalog: () => Promise<DriverPackCatalogLike>;
-  /** Lease bookkeeping. */
-  tracker: LeaseTracker;
+  /** Claim bookkeeping. */
+  tracker: ClaimTracker;
   /**
    * Wake-up seam of the claim wait (see `ClaimRetryOptions.wakeUp`) for a run: lets a sibling's release
    * end a no-claimable wait at once instead of after the server's Retry-After.
@@ -73,6 +68,8 @@ export interface ClaimAllocatorOptions {
    * the gridfleet AfterAll hooks flush).
    */
   pending?: PendingReports;
+  /** Where lines for the user go (default: stderr). */
+  logger?: GridFleetLogger;
 }
 
 /** Longest wait before the first claim after a hand-off, should no wake-up come (a waiter's thread died). */
@@ -99,11 +96,11 @@ export function cooldownReason(text: string): string {
  * Failures before any WebDriver request (capability resolution, hydration) are not the device's fault:
  * plain release.
  */
-export class ClaimAllocator implements DeviceAllocator {
+export class ClaimAllocator {
   private readonly reports: ReportSink;
 
   constructor(private readonly options: ClaimAllocatorOptions) {
-    this.reports = new ReportSink(options.client, options.pending ?? threadPendingReports());
+    this.reports = new ReportSink(options.client, options.pending ?? threadPendingReports(), options.logger);
   }
 
   /**
@@ -111,7 +108,7 @@ export class ClaimAllocator implements DeviceAllocator {
    * earlier are re-sent first. A claim that fails transiently is retried within the claim wait, after
    * releasing whatever the run says this worker holds (the lost claim may have landed).
    */
-  async acquire(request: AcquireRequest): Promise<DeviceLease> {
+  async acquire(request: AcquireRequest): Promise<ScenarioDevice> {
     const { client, tracker } = this.options;
     await this.reports.flush();
     const orphans = async (): Promise<void> => {
@@ -122,16 +119,16 @@ export class ClaimAllocator implements DeviceAllocator {
         this.reports.keep(),
       );
       for (const deviceId of released)
-        process.stderr.write(
-          `gridfleet: released device ${deviceId} of run ${request.runId}: a claim whose answer was lost had taken it\n`,
+        (this.options.logger ?? stderrLogger).warn(
+          `gridfleet: released device ${deviceId} of run ${request.runId}: a claim whose answer was lost had taken it`,
         );
     };
     let claim: Awaited<ReturnType<GridFleetClient['claimDeviceWithRetry']>>;
     try {
       claim = await client.claimDeviceWithRetry(request.runId, {
         workerId: request.workerId,
-        include: [...this.options.claimInclude],
-        maxWaitSec: request.maxWaitSec ?? this.options.claimMaxWaitSec,
+        include: [...this.options.include],
+        maxWaitSec: request.maxWaitSec ?? this.options.maxWaitSec,
         signal: request.signal,
         wakeUp: this.options.claimWakeUp?.(request.runId),
         waitFirstMs: this.options.claimHandedOff?.(request.runId) ? HANDOFF_WAIT_MS : undefined,
@@ -273,8 +270,8 @@ async function quietly(action: () => Promise<unknown> | undefined): Promise<void
   }
 }
 
-/** A claim-era lease: every step runs at most once and never throws; lost reports are queued. */
-class ClaimLease implements DeviceLease {
+/** A claimed device with its session: every step runs at most once and never throws; lost reports are queued. */
+class ClaimLease implements ScenarioDevice {
   readonly runId: string;
   private quitDone: Promise<void> | undefined;
   private statusDone: Promise<void> | undefined;
@@ -291,7 +288,17 @@ class ClaimLease implements DeviceLease {
     this.runId = device.runId;
   }
 
-  quit(): Promise<void> {
+  /**
+   * Ends the session, reports `/finished` and the status, then releases (with the cooldown when asked); the
+   * status report overlaps with the release.
+   */
+  async end(outcome: DeviceOutcome): Promise<void> {
+    await this.quit();
+    await this.reportStatus(outcome.status);
+    await this.release(outcome);
+  }
+
+  private quit(): Promise<void> {
     this.quitDone ??= (async () => {
       await quietly(() => this.driver.deleteSession());
       await this.reports.send(
@@ -307,7 +314,7 @@ class ClaimLease implements DeviceLease {
    * Starts reporting the status and resolves at once: the report overlaps with the release that follows
    * (one manager round trip less on the scenario's path); {@link ClaimLease.release} waits for it.
    */
-  reportStatus(status: SessionOutcomeStatus): Promise<void> {
+  private reportStatus(status: SessionOutcomeStatus): Promise<void> {
     this.statusDone ??= this.reports
       .send(
         { kind: 'status', sessionId: this.sessionId, status },
@@ -318,7 +325,7 @@ class ClaimLease implements DeviceLease {
     return Promise.resolve();
   }
 
-  release(outcome: LeaseOutcome): Promise<void> {
+  private release(outcome: DeviceOutcome): Promise<void> {
     this.releaseDone ??= (async () => {
       const ids = { runId: this.runId, deviceId: this.device.deviceId, workerId: this.workerId };
       const cooldown = outcome.cooldown

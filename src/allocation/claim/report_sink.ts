@@ -1,5 +1,6 @@
-import type { GridFleetClient } from '../client/client';
-import { isTransientFailure } from '../client/transient_retry';
+import type { GridFleetClient } from '../../client/client';
+import { type GridFleetLogger, stderrLogger } from '../../client/logger';
+import { isTransientFailure } from '../../client/transient_retry';
 import { type PendingReport, type PendingReports, reportSessionId } from './pending_reports';
 
 /**
@@ -13,6 +14,7 @@ export class ReportSink {
   constructor(
     private readonly client: GridFleetClient,
     readonly pending: PendingReports,
+    private readonly logger: GridFleetLogger = stderrLogger,
   ) {}
 
   /** Devices an orphan-claim check must leave alone: held ones and those whose release is queued. */
@@ -31,9 +33,9 @@ export class ReportSink {
   defer(report: PendingReport, error: unknown, what: string): void {
     if (isTransientFailure(error)) {
       this.pending.add(report);
-      process.stderr.write(`gridfleet: could not ${what} (${String(error)}); will re-send it\n`);
+      this.logger.warn(`gridfleet: could not ${what} (${String(error)}); will re-send it`);
     } else {
-      process.stderr.write(`gridfleet: could not ${what}: ${String(error)}\n`);
+      this.logger.warn(`gridfleet: could not ${what}: ${String(error)}`);
     }
   }
 

@@ -3,11 +3,13 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** The claim owner id a fresh process would use as cucumber worker `workerId` (like one CI shard). */
 function ownerOfShard(workerId: string): string {
-  const script = "process.stdout.write(require('./src/run/scenario_runtime').scenarioRuntime.claimOwnerId())";
+  const script =
+    "const { scenarioRuntime } = require('./src/run/scenario_runtime');" +
+    "process.stdout.write(require('./src/allocation/claim/owner_id').claimOwnerId(scenarioRuntime.workerId()))";
   return execFileSync(process.execPath, ['--require', 'ts-node/register', '-e', script], {
     cwd: ROOT,
     env: { ...process.env, CUCUMBER_WORKER_ID: workerId, TS_NODE_TRANSPILE_ONLY: 'true' },

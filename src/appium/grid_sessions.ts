@@ -1,33 +1,12 @@
-/** A WebDriver session the Grid reports as running. */
-export interface GridSession {
-  /** WebDriver session id. */
-  sessionId: string;
-  /** Capabilities the session reported (with our `gridfleet:*` metadata echoed back). */
-  capabilities: Record<string, unknown>;
-}
+import { type GridSlotSession, readGridStatus } from '../client/grid_status';
 
-interface GridStatus {
-  value?: {
-    nodes?: Array<{
-      slots?: Array<{ session?: { sessionId?: string; capabilities?: Record<string, unknown> } | null }>;
-    }>;
-  };
-}
+/** A WebDriver session the Grid reports as running (with our `gridfleet:*` metadata echoed back). */
+export type GridSession = GridSlotSession;
 
 /** Sessions currently running on the Grid (empty when the Grid cannot be read). */
 export async function listGridSessions(gridUrl: string): Promise<GridSession[]> {
   try {
-    const response = await fetch(`${gridUrl}/status`, { signal: AbortSignal.timeout(10_000) });
-    if (!response.ok) return [];
-    const status = (await response.json()) as GridStatus;
-    const sessions: GridSession[] = [];
-    for (const node of status.value?.nodes ?? []) {
-      for (const slot of node.slots ?? []) {
-        const id = slot.session?.sessionId;
-        if (id) sessions.push({ sessionId: id, capabilities: slot.session?.capabilities ?? {} });
-      }
-    }
-    return sessions;
+    return [...(await readGridStatus(gridUrl, 10_000)).sessions];
   } catch {
     return [];
   }

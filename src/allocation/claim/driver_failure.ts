@@ -1,4 +1,4 @@
-import { AppiumDriverCreationError } from '../appium';
+import { AppiumDriverCreationError } from '../../appium';
 
 const QUEUE_TIMEOUT = /New session request timed out/i;
 

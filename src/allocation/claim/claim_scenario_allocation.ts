@@ -1,0 +1,84 @@
+import type { DriverPackCatalogLike } from '../../appium';
+import { GridFleetApiError } from '../../client/errors';
+import { RunEndedError } from '../errors';
+import type { ScenarioAllocation, ScenarioLevelContext } from '../strategy';
+import type { AcquireRequest, ScenarioDevice } from '../types';
+import { ClaimAllocator } from './claim_allocator';
+import { claimMessage } from './claim_messages';
+import { claimWakeUp } from './claim_wakeup';
+import { claimOwnerId } from './owner_id';
+import { FINAL_FLUSH_LIMIT_MS, threadPendingReports } from './pending_reports';
+
+/**
+ * Claim-era scenario level of one thread: a {@link ClaimAllocator} wired to the coordinator (claims are
+ * tracked there, waits are woken from there, a hand-off queues the next claim behind the waiters), claim
+ * owner ids unique across shards, and the thread's queue of reports lost to an outage.
+ */
+export class ClaimScenarioAllocation implements ScenarioAllocation {
+  private readonly allocator: ClaimAllocator;
+  /** Runs whose last release of this thread went to a waiting sibling (see `claimHandedOff`). */
+  private readonly handedOff = new Set<string>();
+
+  constructor(private readonly context: ScenarioLevelContext) {
+    const { client, config, link, logger } = context;
+    let catalog: Promise<DriverPackCatalogLike> | undefined;
+    this.allocator = new ClaimAllocator({
+      client,
+      gridUrl: config.gridUrl,
+      maxWaitSec: config.deviceWaitSec,
+      include: config.deviceInclude,
+      cooldownSec: config.cooldownSec,
+      logger,
+      catalog: () => {
+        catalog ??= client.getDriverPackCatalog();
+        return catalog;
+      },
+      claimWakeUp: (runId) => claimWakeUp(link, runId),
+      claimHandedOff: (runId) => this.handedOff.delete(runId),
+      tracker: {
+        opened: async (claim) => {
+          const reply = await link.request(claimMessage({ kind: 'claim-opened', claim }));
+          if (reply.error) throw new RunEndedError(`gridfleet: ${reply.error}`);
+        },
+        closed: async (claim) => {
+          const reply = await link
+            .request(claimMessage({ kind: 'claim-closed', ...claim }))
+            .catch(() => undefined);
+          if (reply?.message?.kind === 'claim-handed-off') this.handedOff.add(claim.runId);
+        },
+      },
+    });
+  }
+
+  async acquire(request: AcquireRequest): Promise<ScenarioDevice> {
+    try {
+      return await this.allocator.acquire({ ...request, workerId: claimOwnerId(request.workerId) });
+    } catch (error) {
+      // The claim endpoint's answer for a run that ended under us.
+      if (
+        error instanceof GridFleetApiError &&
+        error.status === 409 &&
+        /terminal state/.test(error.serverMessage)
+      ) {
+        throw new RunEndedError(
+          `GridFleet run ${request.runId}${request.runName ? ` ("${request.runName}")` : ''} has ended ` +
+            `(${error.serverMessage}); scenarios that need it fail until the run is replaced.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async finishThread(): Promise<void> {
+    const pending = threadPendingReports();
+    if (pending.size === 0) return;
+    this.context.logger.warn(`gridfleet: re-sending ${pending.size} manager report(s) lost to an outage`);
+    await pending.flush(this.context.client, FINAL_FLUSH_LIMIT_MS, {
+      log: (line) => this.context.logger.warn(line),
+    });
+  }
+
+  dispose(): void {
+    threadPendingReports().clear();
+  }
+}
