@@ -6,108 +6,75 @@
  *
  * @packageDocumentation
  */
+import { z } from 'zod';
 
-/** The package version. */
-export const VERSION = '0.1.0';
+/** `version` of this package's `package.json`, one folder up from `src/` (ts-node) and from `dist/` (built). */
+function packageVersion(): string {
+  return z.object({ version: z.string() }).parse(require('../package.json')).version;
+}
 
-// Cucumber integration: World, hooks, configuration and the device-allocation seam.
-export {
-  type AcquireRequest,
-  type AllocationLink,
-  type AllocationMessage,
-  type AllocationReply,
-  type AllocationRun,
-  type AllocationStrategy,
-  ClaimAllocator,
-  type ClaimAllocatorOptions,
-  type DeviceOutcome,
-  type Leftovers,
-  type RunAllocation,
-  RunEndedError,
-  type RunLevelContext,
-  type ScenarioAllocation,
-  type ScenarioDevice,
-  type ScenarioLevelContext,
-  type SessionOutcomeStatus,
-} from './allocation';
+/** The package version (read from the package's `package.json`). */
+export const VERSION: string = packageVersion();
+
+// Cucumber integration: World, hooks, configuration and the errors a scenario can end with.
+export { RunEndedError } from './allocation';
 // Appium helpers (the capability-key augmentation ships with these exports).
 export {
   type AllocatedDevice,
   AllocatedDeviceError,
+  type AllocatedDeviceFields,
   type AppiumCapabilities,
   AppiumDriverCreationError,
   type BuildAppiumCapabilitiesOptions,
   buildAppiumCapabilities,
-  buildAppiumRequest,
   buildErrorSessionPayload,
   CapabilityResolutionError,
   type CapabilityResolutionErrorCode,
+  type CatalogPackLike,
+  type CatalogPlatformLike,
+  type ClaimResponseLike,
   type CreateAppiumDriverOptions,
   createAppiumDriver,
   type DeviceHandle,
+  type DeviceRowLike,
+  type DriverDeviceClient,
+  type DriverLike,
+  type DriverPackCatalogLike,
+  type DriverWithCapabilities,
   type ErrorSessionFields,
   type ErrorSessionPayload,
-  errorSessionRegistration,
   type GridFleetCapabilityKeys,
   getConnectionTargetFromDriver,
   getDeviceConfigForDriver,
-  getDeviceIdFromDriver,
   getDeviceTestDataForDriver,
   type HydrateOptions,
+  type HydrationClient,
   hydrateAllocatedDevice,
   hydrateAllocatedDeviceFromDriver,
   MissingConnectionTargetError,
-  parseGridUrl,
-  resolveDeviceHandleFromDriver,
-  resolvePackPlatform,
+  type WebdriverLogLevel,
 } from './appium';
-export type {
-  CatalogPack,
-  CatalogPlatform,
-  ClaimResponse,
-  CooldownEscalatedResult,
-  CooldownResult,
-  CooldownSetResult,
-  Device,
-  DeviceCooldownResult,
-  DeviceDetail,
-  DeviceGroup,
-  DeviceGroupDetail,
-  DriverPackCatalog,
-  HeartbeatResponse,
-  JsonObject,
-  ReleaseResponse,
-  ReservedDevice,
-  RunCreateResponse,
-  RunDetail,
-  RunRead,
-  RunState,
-  Session,
-  SessionRegistration,
-  SessionStatus,
-  UnavailableInclude,
-} from './client';
 // GridFleet manager client.
 export {
-  CLAIM_INCLUDES,
+  type ApiFailure,
+  type BasicCredentials,
   type ClaimInclude,
   type ClaimRequest,
   type ClaimRetryOptions,
   type CleanupPolicy,
+  ClientBase,
   type Clock,
   type CooldownRequest,
   consoleLogger,
-  DEFAULT_API_URL,
-  DEFAULT_GRID_URL,
-  DEVICE_INCLUDES,
+  type DetectGenerationOptions,
+  DeviceApi,
   type DeviceFilters,
   type DeviceInclude,
   type DeviceRequirement,
   detectGeneration,
-  ENV_VARS,
-  enabledPacks,
   type Generation,
   GenerationDetectionError,
+  type GenerationDetectionFailure,
   GenerationMismatchError,
   type GenerationReport,
   type GridCheck,
@@ -117,42 +84,42 @@ export {
   GridFleetError,
   type GridFleetLogger,
   GridFleetTransportError,
+  type HeartbeatSender,
   type HeartbeatStopReason,
+  type HttpOptions,
+  type ManagerGeneration,
   NoClaimableDevicesError,
   type ReleaseRequest,
   ReserveCapabilitiesUnsupportedError,
   type ReserveDevicesRequest,
   type ReserveInclude,
+  type ResponseIssue,
   ResponseValidationError,
+  RouterApi,
   type RunCleanup,
+  type RunCleanupClient,
   type RunCleanupOptions,
   RunHeartbeat,
   type RunHeartbeatOptions,
-  readGridFleetEnv,
   registerRunCleanup,
+  SessionApi,
+  type SessionRegistration,
   type SuppressOptions,
   silentLogger,
-  stderrLogger,
-  systemClock,
   UnknownIncludeError,
 } from './client';
 export {
-  CONFIG_ENV,
-  CONFIG_KEYS,
   type ConfigIssue,
-  type ConfigKey,
-  DEPRECATED_KEYS,
-  type DeprecatedKey,
-  defaultRunName,
   type GridFleetConfig,
   GridFleetConfigError,
   type LaneRequirement,
   loadGridFleetConfig,
   type OnFailurePolicy,
 } from './config';
-export { HOOK_NAMES, HOOK_TIMEOUTS, registerGridFleetHooks } from './hooks';
+export { registerGridFleetHooks } from './hooks';
 export { LaneSelectionError } from './run/lane';
-export { isDeviceLevelError, sessionVerdict } from './run/outcome';
+// The zod schemas behind the payload and config types, as one namespace (`schemas.Device`, ...).
+export * as schemas from './schemas';
 export {
   type AllocateDeviceOptions,
   GridFleetWorld,

@@ -5,7 +5,8 @@
  * `import 'gridfleet-cucumber/register'` (TS or JS, CJS or ESM). Registering twice registers nothing twice.
  *
  * To skip the step library set `GRIDFLEET_STEPS=off` (read once, identically in every thread), or call
- * `registerGridFleetHooks()` yourself instead of loading this entry.
+ * `registerGridFleetHooks()` (root entry) yourself instead of loading this entry. This entry exports nothing;
+ * the World and the hooks are exported by the root entry.
  *
  * @packageDocumentation
  */
@@ -14,12 +15,3 @@ import { registerGridFleetSteps } from './steps/register_steps';
 
 registerGridFleetHooks();
 if ((process.env.GRIDFLEET_STEPS ?? '').trim().toLowerCase() !== 'off') registerGridFleetSteps();
-
-export { HOOK_NAMES, HOOK_TIMEOUTS, registerGridFleetHooks } from './hooks';
-export {
-  type AllocateDeviceOptions,
-  GridFleetWorld,
-  type GridFleetWorldParameters,
-  type ScenarioInfo,
-  type ScreenshotResult,
-} from './world';

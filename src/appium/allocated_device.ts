@@ -1,10 +1,6 @@
-/** One include the manager could not satisfy for a claim (`unavailable_includes[]`, api §7.1). */
-export interface UnavailableInclude {
-  /** The include key: `config`, `capabilities` or `test_data`. */
-  readonly include: string;
-  /** The manager's reason. */
-  readonly reason: string;
-}
+import type { UnavailableInclude } from '../client/schemas/common';
+
+export type { UnavailableInclude };
 
 /** The stored fields of an {@link AllocatedDevice}: everything but the derived ones. */
 export interface AllocatedDeviceFields {

@@ -1,5 +1,5 @@
 import type { AppiumCapabilities } from './capabilities_types';
-import type { CatalogPlatform, DriverPackCatalogLike } from './catalog_types';
+import type { CatalogPlatformLike, DriverPackCatalogLike } from './catalog_types';
 import { CapabilityResolutionError } from './errors';
 import { resolvePackPlatform } from './pack_platform_resolver';
 
@@ -115,7 +115,11 @@ export function buildAppiumRequest(options: BuildAppiumCapabilitiesOptions): Bui
   return { capabilities, mode: 'lane', packId: resolved.packId, platformId: resolved.platformId };
 }
 
-function rejectManagerOwned(extra: Record<string, unknown>, platform: CatalogPlatform, lane: string): void {
+function rejectManagerOwned(
+  extra: Record<string, unknown>,
+  platform: CatalogPlatformLike,
+  lane: string,
+): void {
   const owned = new Set(MANAGER_OWNED_CAPABILITIES);
   for (const port of platform.parallel_resources?.ports ?? []) owned.add(port.capability_name);
   const offending = Object.keys(extra).filter((key) => owned.has(key));

@@ -6,7 +6,7 @@
  */
 
 /** One platform of a driver pack, as far as capability building needs it. */
-export interface CatalogPlatform {
+export interface CatalogPlatformLike {
   /** Platform id used in runs and as `appium:platform` (e.g. `firetv_real`). */
   id: string;
   /** Display name (becomes `platform_label` elsewhere). */
@@ -23,20 +23,22 @@ export interface CatalogPlatform {
 }
 
 /** One driver pack of the catalog. */
-export interface CatalogPack {
+export interface CatalogPackLike {
   /** Pack id (e.g. `appium-uiautomator2`). */
   id: string;
   /** `draft`, `enabled`, `draining` or `disabled`; only `enabled` packs are usable (api §5). */
   state: string;
   /** Platforms of the pack's current release. */
-  platforms: ReadonlyArray<CatalogPlatform>;
+  platforms: ReadonlyArray<CatalogPlatformLike>;
 }
 
 /** The catalog body `{ packs: [...] }` (a bare pack array is accepted too, as the seed does). */
-export type DriverPackCatalogLike = { packs: ReadonlyArray<CatalogPack> } | ReadonlyArray<CatalogPack>;
+export type DriverPackCatalogLike =
+  | { packs: ReadonlyArray<CatalogPackLike> }
+  | ReadonlyArray<CatalogPackLike>;
 
 /** Returns the pack list of a catalog body in either accepted shape. */
-export function catalogPacks(catalog: DriverPackCatalogLike): ReadonlyArray<CatalogPack> {
+export function catalogPacks(catalog: DriverPackCatalogLike): ReadonlyArray<CatalogPackLike> {
   const packs = Array.isArray(catalog) ? catalog : (catalog as { packs?: unknown }).packs;
   if (!Array.isArray(packs)) {
     throw new TypeError(
@@ -44,7 +46,7 @@ export function catalogPacks(catalog: DriverPackCatalogLike): ReadonlyArray<Cata
         `got ${describeValue(catalog)}.`,
     );
   }
-  return packs as ReadonlyArray<CatalogPack>;
+  return packs as ReadonlyArray<CatalogPackLike>;
 }
 
 function describeValue(value: unknown): string {

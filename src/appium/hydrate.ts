@@ -7,32 +7,34 @@ import {
 import { catalogPacks, type DriverPackCatalogLike } from './catalog_types';
 import { AllocatedDeviceError } from './errors';
 
-type ClaimKey =
-  | 'device_id'
-  | 'identity_value'
-  | 'name'
-  | 'connection_target'
-  | 'pack_id'
-  | 'platform_id'
-  | 'platform_label'
-  | 'os_version'
-  | 'host_ip'
-  | 'device_type'
-  | 'connection_type'
-  | 'manufacturer'
-  | 'model'
-  | 'claimed_by'
-  | 'claimed_at'
-  | 'config'
-  | 'live_capabilities'
-  | 'test_data'
-  | 'unavailable_includes';
-
 /** Claim fields that, when missing, are read from the device row. */
 const ROW_FIELDS = ['name', 'device_type', 'connection_type', 'manufacturer', 'model'] as const;
 
 /** A claim response body (`POST /api/runs/{id}/claim`, api §7.1); the client's parsed type fits it. */
-export type ClaimResponseLike = { readonly [K in ClaimKey]?: unknown };
+export type ClaimResponseLike = {
+  readonly [K in
+    | 'device_id'
+    | 'identity_value'
+    | 'name'
+    | 'connection_target'
+    | 'pack_id'
+    | 'platform_id'
+    | 'platform_label'
+    | 'os_version'
+    | 'host_ip'
+    | 'device_type'
+    | 'connection_type'
+    | 'manufacturer'
+    | 'model'
+    | 'claimed_by'
+    | 'claimed_at'
+    | 'config'
+    | 'live_capabilities'
+    | 'test_data'
+    | 'unavailable_includes']?: unknown;
+};
+
+type ClaimKey = keyof ClaimResponseLike;
 
 /** The device-row fields hydration may read (`GET /api/devices/{id}`, api §4.1). */
 export interface DeviceRowLike {

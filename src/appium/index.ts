@@ -20,8 +20,8 @@ export {
 } from './build_capabilities';
 export type { AppiumCapabilities, GridFleetCapabilityKeys } from './capabilities_types';
 export {
-  type CatalogPack,
-  type CatalogPlatform,
+  type CatalogPackLike,
+  type CatalogPlatformLike,
   catalogPacks,
   type DriverPackCatalogLike,
 } from './catalog_types';

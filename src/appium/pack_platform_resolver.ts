@@ -1,7 +1,7 @@
 import { ENV_VARS } from '../client/env';
 import {
-  type CatalogPack,
-  type CatalogPlatform,
+  type CatalogPackLike,
+  type CatalogPlatformLike,
   catalogPacks,
   type DriverPackCatalogLike,
 } from './catalog_types';
@@ -31,7 +31,7 @@ export interface ResolvedPackPlatform {
   /** The platform id. */
   platformId: string;
   /** The catalog platform entry (automation name, Appium platform name, manager-owned resources). */
-  platform: CatalogPlatform;
+  platform: CatalogPlatformLike;
 }
 
 /**
@@ -115,7 +115,7 @@ export function resolvePackPlatform(options: ResolvePackPlatformOptions): Resolv
  */
 export function selectedPackPlatform(
   options: Omit<ResolvePackPlatformOptions, 'catalog'>,
-  packs?: ReadonlyArray<CatalogPack>,
+  packs?: ReadonlyArray<CatalogPackLike>,
 ): { packId: string | undefined; platformId: string } {
   const env = options.env ?? process.env;
   const packId = nonEmpty(options.packId) ?? nonEmpty(env[PACK_ID_ENV]);
@@ -135,7 +135,7 @@ export function selectedPackPlatform(
 }
 
 /** The catalog must name the Appium platform and automation; an empty value would silently match nothing. */
-function checkedPlatform(packId: string, platform: CatalogPlatform): CatalogPlatform {
+function checkedPlatform(packId: string, platform: CatalogPlatformLike): CatalogPlatformLike {
   for (const key of ['appium_platform_name', 'automation_name'] as const) {
     const value: unknown = platform[key];
     if (typeof value !== 'string' || value === '') {
@@ -149,7 +149,7 @@ function checkedPlatform(packId: string, platform: CatalogPlatform): CatalogPlat
   return platform;
 }
 
-function providersHint(enabled: ReadonlyArray<CatalogPack>, platformId: string): string {
+function providersHint(enabled: ReadonlyArray<CatalogPackLike>, platformId: string): string {
   const providers = enabled
     .filter((pack) => pack.platforms.some((p) => p.id === platformId))
     .map((p) => p.id);

@@ -32,13 +32,18 @@ export function pathSegment(value: string, what: string): string {
   return encodeURIComponent(value);
 }
 
-/** Shared state of the client layers: the HTTP layer, clock and logger. */
+/**
+ * First layer of {@link GridFleetClient}: generation detection and the base URL. Construct a
+ * `GridFleetClient`; the layers (`ClientBase` → `DeviceApi` → `SessionApi` → `RouterApi` →
+ * `GridFleetClient`) keep each file small and are exported only so that the API report and the typings
+ * show every inherited method. Their protected members are internal (stripped from the typings).
+ */
 export class ClientBase {
-  /** The one HTTP layer. */
+  /** The one HTTP layer. @internal */
   protected readonly http: HttpLayer;
-  /** Clock for waits. */
+  /** Clock for waits. @internal */
   protected readonly clock: Clock;
-  /** Receiver of suppressed failures. */
+  /** Receiver of suppressed failures. @internal */
   protected readonly logger: GridFleetLogger;
   readonly #generationOption: Generation | 'auto' | undefined;
   #detection: Promise<ManagerGeneration> | undefined;
@@ -89,6 +94,7 @@ export class ClientBase {
    * Runs a claim-era call: refused up front when the manager is known (or, with `generation: 'auto'`,
    * detected) to be of a later generation; a framework 404/405 answer (the retired route) becomes a
    * {@link GenerationMismatchError} naming what to do instead unless `mapRetiredRoute` is false.
+   * @internal
    */
   protected async claimEraCall<T>(
     call: string,
@@ -121,7 +127,7 @@ export class ClientBase {
     return this.http.baseUrl;
   }
 
-  /** Runs `call`; when `suppress` is set, logs a failure and returns null instead of throwing. */
+  /** Runs `call`; when `suppress` is set, logs a failure and returns null instead of throwing. @internal */
   protected async maybeSuppress<T>(
     what: string,
     call: () => Promise<T>,

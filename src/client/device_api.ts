@@ -11,7 +11,7 @@ import {
   deviceSchema,
 } from './schemas/device';
 
-/** Device, test-data and catalog reads of the client. */
+/** Device, test-data and catalog reads: a layer of {@link GridFleetClient} (construct that; see {@link ClientBase}). */
 export class DeviceApi extends ClientBase {
   #byTargetRouteMissing = false;
 

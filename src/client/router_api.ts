@@ -17,7 +17,10 @@ export interface CooldownRequest {
   readonly ttlSeconds: number;
 }
 
-/** Router-era calls of the client (docs/manager-api.md, router era §3). */
+/**
+ * Router-era calls (docs/manager-api.md, router era §3): a layer of {@link GridFleetClient} (construct that;
+ * see {@link ClientBase}).
+ */
 export class RouterApi extends SessionApi {
   /**
    * `POST /runs/{id}/devices/{device_id}/cooldown` (router era): keeps every new session off the device

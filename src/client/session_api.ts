@@ -14,7 +14,10 @@ import { retryTransientOnce } from './transient_retry';
 
 const SESSION_STATUSES: readonly SessionStatus[] = sessionStatusSchema.options;
 
-/** Session reporting of the client; failures are suppressed (logged) by default, like the testkit. */
+/**
+ * Session reporting: a layer of {@link GridFleetClient} (construct that; see {@link ClientBase}). Failures
+ * are suppressed (logged) by default, like the testkit.
+ */
 export class SessionApi extends DeviceApi {
   /** `POST /sessions` (idempotent by session id). Errors suppressed by default: logged, null returned. */
   async registerSession(fields: SessionRegistration, options: SuppressOptions = {}): Promise<Session | null> {

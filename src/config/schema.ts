@@ -231,7 +231,7 @@ export const CONFIG_FIELDS = {
 /** A config key. */
 export type ConfigKey = keyof typeof CONFIG_FIELDS;
 
-/** The validated configuration of the cucumber integration (one property per {@link CONFIG_FIELDS} key). */
+/** The validated configuration of the cucumber integration (one property per key of `schemas.CONFIG_FIELDS`). */
 export type GridFleetConfig = {
   [K in ConfigKey]: z.output<(typeof CONFIG_FIELDS)[K]['schema']>;
 };

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CatalogPack } from '../catalog_types';
+import type { CatalogPackLike } from '../catalog_types';
 
 /** The catalog exactly as the live manager returned it (3 enabled packs). */
-export function realCatalog(): { packs: Array<CatalogPack & Record<string, unknown>> } {
+export function realCatalog(): { packs: Array<CatalogPackLike & Record<string, unknown>> } {
   return JSON.parse(readFileSync(join(__dirname, 'claim_era_catalog.json'), 'utf8'));
 }
 
