@@ -4,6 +4,7 @@ import { ENV_VARS, readGridFleetEnv } from '../client/env';
 import { errorText } from '../client/error_text';
 import { GridFleetApiError, GridFleetTransportError } from '../client/errors';
 import type { DriverPackCatalog } from '../client/schemas/catalog';
+import { isTerminalRunState } from '../client/schemas/common';
 import { findCucumber, SUPPORTED_CUCUMBER } from './cucumber_version';
 import { generationAndGridChecks } from './doctor_grid_checks';
 import type { ProjectConfig } from './project_config';
@@ -32,7 +33,6 @@ export interface DoctorCheck {
   run(): Promise<CheckResult>;
 }
 
-const TERMINAL = ['completed', 'cancelled', 'expired', 'failed'];
 const redact = (url: string): string => url.replace(/\/\/[^/@]*@/, '//');
 
 /**
@@ -186,7 +186,7 @@ export function doctorChecks(project: ProjectConfig, cwd: string, env: NodeJS.Pr
               fix: 'GRIDFLEET_RUN_ID must be the id printed by `gridfleet-cucumber run create`; unset it to reserve a new run.',
             };
           }
-          if (TERMINAL.includes(run.state)) {
+          if (isTerminalRunState(run.state)) {
             return {
               status: 'fail',
               summary: `run ${runId} ("${run.name}") is already ${run.state}${run.error ? ` (${run.error})` : ''}`,

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { GridFleetClient } from '../client/client';
 import { errorText } from '../client/error_text';
+import { isTerminalRunState } from '../client/schemas/common';
 import type { RunDetail, RunRead } from '../client/schemas/run';
 import { toDeviceRequirements } from '../run/lane_requirements';
 import { reserveRunWithRecovery } from '../run/reserve_run';
@@ -23,8 +24,6 @@ export class RunCommandError extends Error {
     this.name = 'RunCommandError';
   }
 }
-
-const TERMINAL = ['completed', 'cancelled', 'expired', 'failed'];
 
 function validConfig(project: ProjectConfig): NonNullable<ProjectConfig['config']> {
   if (project.config === undefined) throw new RunCommandError(project.error ?? 'invalid configuration');
@@ -113,7 +112,7 @@ export async function finishRun(
   const config = validConfig(project);
   const client = new GridFleetClient(config.apiUrl);
   const before = await client.getRun(runId);
-  if (TERMINAL.includes(before.state)) {
+  if (isTerminalRunState(before.state)) {
     io.out(summaryLine(before));
     if (before.state === 'expired' || before.state === 'failed') {
       io.err(
@@ -181,7 +180,7 @@ export async function heartbeatRun(
       if (beat.last_heartbeat !== null || everySec === undefined) {
         io.out(`gridfleet: run ${runId} ${beat.state}, last heartbeat ${beat.last_heartbeat ?? 'never'}`);
       }
-      if (TERMINAL.includes(beat.state)) return 1;
+      if (isTerminalRunState(beat.state)) return 1;
       if (everySec === undefined || stopped) return 0;
       await new Promise<void>((resolve) => {
         wake = resolve;

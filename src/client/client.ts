@@ -12,6 +12,7 @@ import {
   type ReleaseResponse,
   releaseResponseSchema,
 } from './schemas/claim';
+import { isTerminalRunState } from './schemas/common';
 import { type CooldownResult, cooldownResultSchema } from './schemas/cooldown';
 import {
   type HeartbeatResponse,
@@ -148,7 +149,7 @@ export class GridFleetClient extends RouterApi {
         } catch (error) {
           if (retry && (action === 'complete' || action === 'cancel') && isTerminalConflict(error)) {
             const run = await this.getRun(runId);
-            if (['completed', 'cancelled', 'expired', 'failed'].includes(run.state)) return run;
+            if (isTerminalRunState(run.state)) return run;
           }
           throw error;
         }

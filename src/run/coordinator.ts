@@ -2,8 +2,10 @@ import { selectStrategy } from '../allocation/select_strategy';
 import type { AllocationMessage, AllocationStrategy, Leftovers, RunAllocation } from '../allocation/strategy';
 import { GridFleetClient } from '../client/client';
 import { errorText } from '../client/error_text';
+import { GridFleetError } from '../client/errors';
 import type { RunHeartbeat } from '../client/heartbeat';
 import { type GridFleetLogger, stderrLogger } from '../client/logger';
+import { isTerminalRunState } from '../client/schemas/common';
 import type { ReservedDevice } from '../client/schemas/reserved_device';
 import type { RunRead } from '../client/schemas/run';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
@@ -135,8 +137,8 @@ export class RunCoordinator {
 
   private async joinRun(client: GridFleetClient, runId: string): Promise<void> {
     const run = await client.getRun(runId);
-    if (['completed', 'cancelled', 'expired', 'failed'].includes(run.state)) {
-      throw new Error(
+    if (isTerminalRunState(run.state)) {
+      throw new GridFleetError(
         `GRIDFLEET_RUN_ID ${runId} ("${run.name}") is already ${run.state}; join a run that is still open, ` +
           'or unset GRIDFLEET_RUN_ID to reserve a new one.',
       );

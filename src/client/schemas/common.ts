@@ -32,6 +32,11 @@ export type RunState = z.infer<typeof runStateSchema>;
 /** Run states after which nothing changes any more. */
 export const TERMINAL_RUN_STATES: readonly RunState[] = ['completed', 'failed', 'expired', 'cancelled'];
 
+/** Whether a run in `state` has ended for good (one of {@link TERMINAL_RUN_STATES}). */
+export function isTerminalRunState(state: string): boolean {
+  return (TERMINAL_RUN_STATES as readonly string[]).includes(state);
+}
+
 /** Session status values (`pending` exists only on router-era managers: a row whose session is being created). */
 export const sessionStatusSchema = z.enum(['running', 'passed', 'failed', 'error', 'pending']);
 

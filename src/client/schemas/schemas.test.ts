@@ -10,11 +10,13 @@ import {
   driverPackCatalogSchema,
   enabledPacks,
   heartbeatResponseSchema,
+  isTerminalRunState,
   jsonObjectSchema,
   releaseResponseSchema,
   runCreateResponseSchema,
   runDetailSchema,
   runReadSchema,
+  runStateSchema,
   sessionSchema,
   timestampSchema,
 } from './index';
@@ -119,4 +121,14 @@ describe('schema details', () => {
     assert.ok(enabled.every((pack) => pack.state === 'enabled'));
     assert.ok(!enabled.some((pack) => pack.id === 'off'));
   });
+});
+
+test('isTerminalRunState: the four ended states, and only those', () => {
+  assert.deepEqual(runStateSchema.options.filter((state) => isTerminalRunState(state)).sort(), [
+    'cancelled',
+    'completed',
+    'expired',
+    'failed',
+  ]);
+  assert.equal(isTerminalRunState('not-a-state'), false);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isTerminalRunState } from '../../../src/client/schemas/common';
 import type { ResolvedLab } from '../../../src/lab/lab_file';
 import type { RunningStack } from '../../../src/stack';
 import { type CucumberResult, FixtureSuite, type RunOptions } from '../../cucumber/support/cucumber_fixture';
@@ -123,8 +124,6 @@ export interface RowFigures {
   extra?: Record<string, unknown>;
 }
 
-const TERMINAL = new Set(['completed', 'cancelled', 'expired', 'failed']);
-
 /**
  * Merges figures into results.json (rows keyed by id; files run one at a time). `CHAOS_RECORD=0` (set by
  * `npm test`) skips it, so a routine test run leaves the recorded figures alone. The file is git-ignored:
@@ -224,7 +223,7 @@ export async function runChaosRow(
     const claimed = new Set<string>();
     for (const run of runs) for (const d of run.devices) if (d.claimed_by !== null) claimed.add(d.device_id);
     for (const d of devices) if (d.hold === 'reserved' || d.operational_state === 'busy') claimed.add(d.id);
-    const runsNotTerminal = runs.filter((r) => !TERMINAL.has(r.state));
+    const runsNotTerminal = runs.filter((r) => !isTerminalRunState(r.state));
 
     const attempts = readScenarioAttempts(path.join(suite.dir, 'messages.ndjson'));
     const wrong: string[] = [];

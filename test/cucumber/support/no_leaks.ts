@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
+import { isTerminalRunState } from '../../../src/client/schemas/common';
 import type { ManagerView, RunView, SessionView } from './manager_view';
-
-const TERMINAL = new Set(['completed', 'cancelled', 'expired', 'failed']);
 
 /** What the manager shows after a cucumber run, checked for leaks. */
 export interface AfterRun {
@@ -18,7 +17,7 @@ export async function assertNoLeaks(view: ManagerView): Promise<AfterRun> {
   const sessions = await view.sessions();
   const devices = await view.devices();
   for (const run of runs) {
-    assert.ok(TERMINAL.has(run.state), `run ${run.id} "${run.name}" is still ${run.state}`);
+    assert.ok(isTerminalRunState(run.state), `run ${run.id} "${run.name}" is still ${run.state}`);
     const claimed = run.devices.filter((d) => d.claimed_by !== null);
     assert.deepEqual(claimed, [], `run ${run.id} still has claimed devices`);
   }
