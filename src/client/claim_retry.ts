@@ -1,6 +1,6 @@
 import { type Clock, interruptibleSleep } from './clock';
 import { NoClaimableDevicesError } from './errors';
-import { isTransientFailure } from './transient_retry';
+import { backoffDelayMs, isTransientFailure, RETRY_POLICIES } from './transient_retry';
 
 /** Shortest wait between two claim attempts, so a past `next_available_at` cannot cause a busy loop. */
 export const MIN_CLAIM_RETRY_DELAY_MS = 1_000;
@@ -18,12 +18,6 @@ export function claimRetryDelayMs(error: NoClaimableDevicesError, nowMs: number)
   }
   return Math.max(MIN_CLAIM_RETRY_DELAY_MS, Math.min(...candidates));
 }
-
-/** First wait after a transient claim failure; doubled per failure up to {@link MAX_TRANSIENT_CLAIM_DELAY_MS}. */
-export const FIRST_TRANSIENT_CLAIM_DELAY_MS = 1_000;
-
-/** Longest wait between two claim attempts after transient failures (the manager's default Retry-After). */
-export const MAX_TRANSIENT_CLAIM_DELAY_MS = 5_000;
 
 /** Options of a claim retry loop. */
 export interface ClaimRetryOptions {
@@ -81,7 +75,7 @@ export async function retryClaim<T>(
     );
   }
   let mustRecover = false;
-  let transientDelay = FIRST_TRANSIENT_CLAIM_DELAY_MS;
+  let transientFailures = 0;
   for (;;) {
     options.signal?.throwIfAborted();
     try {
@@ -96,12 +90,13 @@ export async function retryClaim<T>(
         mustRecover = true;
         const remaining = deadline - clock.now();
         if (remaining <= 0) throw error;
-        await interruptibleSleep(clock, Math.min(transientDelay, remaining), options.signal);
-        transientDelay = Math.min(transientDelay * 2, MAX_TRANSIENT_CLAIM_DELAY_MS);
+        transientFailures += 1;
+        const delay = backoffDelayMs(RETRY_POLICIES.claimTransient, transientFailures);
+        await interruptibleSleep(clock, Math.min(delay, remaining), options.signal);
         continue;
       }
       if (!(error instanceof NoClaimableDevicesError)) throw error;
-      transientDelay = FIRST_TRANSIENT_CLAIM_DELAY_MS;
+      transientFailures = 0;
       const now = clock.now();
       const remaining = deadline - now;
       if (remaining <= 0) {

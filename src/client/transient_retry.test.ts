@@ -5,6 +5,7 @@ import { startTestLab, type TestLab } from '../../test/client/support/lab';
 import { GridFleetClient } from './client';
 import type { Clock } from './clock';
 import { GridFleetApiError } from './errors';
+import { backoffDelayMs, RETRY_POLICIES } from './transient_retry';
 
 /** Runs before the retry (in place of the 1 s pause): lets a test change the manager in between. */
 let beforeRetry: () => Promise<void> = async () => {};
@@ -101,4 +102,17 @@ describe('transient failures of idempotent calls are retried once', () => {
       [],
     );
   });
+});
+
+test('backoffDelayMs doubles from the first delay and stops at the cap', () => {
+  const policy = { firstDelayMs: 1_000, maxDelayMs: 5_000 };
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((failures) => backoffDelayMs(policy, failures)),
+    [1_000, 2_000, 4_000, 5_000, 5_000],
+  );
+  // The reserve policy keeps its documented waits: 1 s, then 2 s.
+  assert.deepEqual(
+    [1, 2].map((failures) => backoffDelayMs(RETRY_POLICIES.reserve, failures)),
+    [1_000, 2_000],
+  );
 });

@@ -1,11 +1,12 @@
 import type { GridFleetClient, ReserveDevicesRequest } from '../client/client';
+import { systemClock } from '../client/clock';
 import { errorText } from '../client/error_text';
 import { stderrLogger } from '../client/logger';
 import type { RunCreateResponse } from '../client/schemas/run';
-import { isTransientFailure } from '../client/transient_retry';
+import { backoffDelayMs, isTransientFailure, RETRY_POLICIES } from '../client/transient_retry';
 
 /** Attempts of `POST /runs` in all when the manager fails transiently (5xx, no answer). */
-export const RESERVE_ATTEMPTS = 3;
+export const RESERVE_ATTEMPTS: number = RETRY_POLICIES.reserve.attempts;
 
 /** Slack for clock differences when looking for a run our failed request may have created. */
 const CLOCK_SLACK_MS = 60_000;
@@ -31,7 +32,7 @@ export async function reserveRunWithRecovery(
   request: ReserveDevicesRequest,
   options: ReserveRecoveryOptions = {},
 ): Promise<RunCreateResponse> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? ((ms: number) => systemClock.sleep(ms));
   const log = options.log ?? ((line: string) => stderrLogger.warn(line));
   const since = new Date(Date.now() - CLOCK_SLACK_MS).toISOString();
   for (let attempt = 1; ; attempt += 1) {
@@ -51,7 +52,7 @@ export async function reserveRunWithRecovery(
           `${cancelled.length ? `cancelled the run it had created (${cancelled.join(', ')}), ` : ''}` +
           `retrying (attempt ${attempt + 1} of ${RESERVE_ATTEMPTS})`,
       );
-      await sleep(1_000 * attempt);
+      await sleep(backoffDelayMs(RETRY_POLICIES.reserve, attempt));
     }
   }
 }

@@ -1,8 +1,9 @@
 import type { GridFleetClient } from '../../client/client';
+import { systemClock } from '../../client/clock';
 import { errorText } from '../../client/error_text';
 import { stderrLogger } from '../../client/logger';
 import type { SessionRegistration } from '../../client/session_fields';
-import { isTransientFailure } from '../../client/transient_retry';
+import { backoffDelayMs, isTransientFailure, RETRY_POLICIES } from '../../client/transient_retry';
 import type { SessionOutcomeStatus } from '../types';
 
 /**
@@ -32,9 +33,6 @@ export type PendingReport =
 
 /** Longest a final flush keeps retrying (worker AfterAll, coordinator AfterAll). */
 export const FINAL_FLUSH_LIMIT_MS = 30_000;
-
-const FIRST_BACKOFF_MS = 1_000;
-const MAX_BACKOFF_MS = 8_000;
 
 /** What a flush needs besides the client. */
 export interface FlushOptions {
@@ -222,10 +220,10 @@ export class PendingReports {
    * @returns true when everything was sent.
    */
   async flush(client: GridFleetClient, limitMs: number, options: FlushOptions = {}): Promise<boolean> {
-    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const sleep = options.sleep ?? ((ms: number) => systemClock.sleep(ms));
     const log = options.log ?? ((line: string) => stderrLogger.warn(line));
     const deadline = Date.now() + limitMs;
-    let backoff = FIRST_BACKOFF_MS;
+    let failures = 0;
     while (!(await this.flushOnce(client, options))) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
@@ -234,8 +232,8 @@ export class PendingReports {
         this.queue = [];
         return false;
       }
-      await sleep(Math.min(backoff, remaining));
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      failures += 1;
+      await sleep(Math.min(backoffDelayMs(RETRY_POLICIES.pendingReports, failures), remaining));
     }
     return true;
   }
