@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { ClaimAllocator, type ClaimAllocatorOptions, type ClaimTracker, cooldownReason } from './claim';
+export { ClaimAllocator, type ClaimAllocatorOptions, type ClaimTracker } from './claim';
 export { RunEndedError } from './errors';
 export { installAllocationStrategy, selectStrategy, strategyNamed } from './select_strategy';
 export type {

@@ -96,7 +96,7 @@ function deriveDeviceIp(fields: AllocatedDeviceFields): string | null {
 }
 
 /** The IP part of `1.2.3.4:5555`, `1.2.3.4` or `[::1]:5555`; undefined for serials and names. */
-export function ipOfTarget(target: string | null | undefined): string | undefined {
+function ipOfTarget(target: string | null | undefined): string | undefined {
   if (!target) return undefined;
   const v4 = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?$/.exec(target);
   if (v4?.[1]) return v4[1];

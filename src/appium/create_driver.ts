@@ -12,13 +12,13 @@ import { selectedPackPlatform } from './pack_platform_resolver';
  * Default timeout of one WebDriver request (ms). Real devices can take minutes to start a session
  * (UiAutomator2/WDA install, a busy slot waiting in the Grid queue), far above webdriverio's 2 minutes.
  */
-export const DEFAULT_CONNECTION_RETRY_TIMEOUT_MS = 300_000;
+const DEFAULT_CONNECTION_RETRY_TIMEOUT_MS = 300_000;
 
 /**
  * Default retry count of a failed WebDriver request. webdriverio retries 3 times by default, which for a
  * timed-out new-session request can queue a second session on the device; fail once, clearly, instead.
  */
-export const DEFAULT_CONNECTION_RETRY_COUNT = 0;
+const DEFAULT_CONNECTION_RETRY_COUNT = 0;
 
 /** webdriverio log levels. */
 export type WebdriverLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';

@@ -1,5 +1,5 @@
 /** Default Selenium Grid port, used when a GRID_URL without a scheme also has no port (`gridhost`). */
-export const DEFAULT_GRID_PORT = 4444;
+const DEFAULT_GRID_PORT = 4444;
 
 /** webdriverio connection options derived from a Grid URL. */
 export interface GridConnection {

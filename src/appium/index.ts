@@ -7,7 +7,6 @@
 export {
   type AllocatedDevice,
   type AllocatedDeviceFields,
-  ipOfTarget,
   makeAllocatedDevice,
   type UnavailableInclude,
 } from './allocated_device';
@@ -28,8 +27,6 @@ export {
 export {
   type CreateAppiumDriverOptions,
   createAppiumDriver,
-  DEFAULT_CONNECTION_RETRY_COUNT,
-  DEFAULT_CONNECTION_RETRY_TIMEOUT_MS,
   pinCapabilities,
   type WebdriverLogLevel,
 } from './create_driver';
@@ -60,7 +57,7 @@ export {
   errorClassName,
   MissingConnectionTargetError,
 } from './errors';
-export { DEFAULT_GRID_PORT, type GridConnection, parseGridUrl } from './grid_url';
+export { type GridConnection, parseGridUrl } from './grid_url';
 export {
   type ClaimResponseLike,
   type DeviceRowLike,
@@ -71,11 +68,9 @@ export {
   hydrateAllocatedDeviceFromDriver,
 } from './hydrate';
 export {
-  PACK_ID_ENV,
-  PLATFORM_ID_ENV,
   type ResolvedPackPlatform,
   type ResolvePackPlatformOptions,
   resolvePackPlatform,
   selectedPackPlatform,
 } from './pack_platform_resolver';
-export { isSecretCapability, REDACTED, redactCapabilities } from './redact_capabilities';
+export { redactCapabilities } from './redact_capabilities';

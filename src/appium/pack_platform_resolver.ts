@@ -8,9 +8,9 @@ import {
 import { CapabilityResolutionError } from './errors';
 
 /** Env var holding the default driver pack id (seed: `GRIDFLEET_TESTKIT_PACK_ID`). */
-export const PACK_ID_ENV = ENV_VARS.packId;
+const PACK_ID_ENV = ENV_VARS.packId;
 /** Env var holding the default platform id (seed: `GRIDFLEET_TESTKIT_PLATFORM_ID`). */
-export const PLATFORM_ID_ENV = ENV_VARS.platformId;
+const PLATFORM_ID_ENV = ENV_VARS.platformId;
 
 /** Input of {@link resolvePackPlatform}. */
 export interface ResolvePackPlatformOptions {

@@ -1,5 +1,5 @@
 /** Placeholder that replaces secret capability values in messages and reports. */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 /**
  * Capability names whose values are secrets: passwords (e.g. the Roku pack's session-required
@@ -9,7 +9,7 @@ const SECRET_NAME =
   /(pass(word|wd|phrase)?|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential|auth)/i;
 
 /** Whether a capability name denotes a secret value. */
-export function isSecretCapability(name: string): boolean {
+function isSecretCapability(name: string): boolean {
   return SECRET_NAME.test(name.slice(name.lastIndexOf(':') + 1));
 }
 

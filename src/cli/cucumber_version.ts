@@ -14,7 +14,7 @@ export interface CucumberInstall {
 }
 
 /** Whether `version` (x.y.z, pre-release suffix ignored) is within the supported range. */
-export function isSupportedCucumber(version: string): boolean {
+function isSupportedCucumber(version: string): boolean {
   const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
   if (!m) return false;
   const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 export type Envelope = Record<string, unknown>;
 
 /** The message types of `@cucumber/messages` 34 (the protocol cucumber-js 13 writes). */
-export const MESSAGE_TYPES: ReadonlySet<string> = new Set([
+const MESSAGE_TYPES: ReadonlySet<string> = new Set([
   'attachment',
   'externalAttachment',
   'gherkinDocument',

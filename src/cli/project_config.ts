@@ -55,7 +55,7 @@ function loadCucumberApi(cwd: string): typeof import('@cucumber/cucumber/api') |
 }
 
 /** `ID` or `PACK/ID` into a lane. */
-export function parsePlatformFlag(value: string): LaneRequirement {
+function parsePlatformFlag(value: string): LaneRequirement {
   const parts = value.split('/');
   const [first, second] = parts;
   if (parts.length > 2 || !first || (parts.length === 2 && !second)) {

@@ -3,7 +3,7 @@ import { NoClaimableDevicesError } from './errors';
 import { backoffDelayMs, isTransientFailure, RETRY_POLICIES } from './transient_retry';
 
 /** Shortest wait between two claim attempts, so a past `next_available_at` cannot cause a busy loop. */
-export const MIN_CLAIM_RETRY_DELAY_MS = 1_000;
+const MIN_CLAIM_RETRY_DELAY_MS = 1_000;
 
 /**
  * Milliseconds to wait after a no-claimable answer: the earliest of `next_available_at`, the body's

@@ -36,7 +36,7 @@ export interface ErrorResponse {
 }
 
 /** Default `retry_after_sec` when the manager's value is missing or not an integer (as the testkit does). */
-export const DEFAULT_RETRY_AFTER_SEC = 5;
+const DEFAULT_RETRY_AFTER_SEC = 5;
 
 /** Parses a `Retry-After` header (delta seconds or HTTP date) into seconds; null when absent or invalid. */
 export function parseRetryAfterHeader(value: string | undefined, nowMs: number = Date.now()): number | null {
@@ -132,11 +132,7 @@ export function mapErrorResponse(response: ErrorResponse, context: FailureContex
 }
 
 /** Builds the transport error for a request that got no answer. */
-export function transportError(
-  context: FailureContext,
-  reason: string,
-  timedOut: boolean,
-): GridFleetTransportError {
+function transportError(context: FailureContext, reason: string, timedOut: boolean): GridFleetTransportError {
   return new GridFleetTransportError({
     method: context.method,
     url: context.url,

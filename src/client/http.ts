@@ -6,7 +6,7 @@ import { ResponseValidationError, redactUrl } from './errors';
 import { toResponseIssues } from './schemas/common';
 
 /** Default per-call timeout (the testkit's 10 s). */
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 /** Timeout of `POST /runs` (the testkit's 30 s). */
 export const RESERVE_TIMEOUT_MS = 30_000;
 /** Timeout of session reporting calls (the testkit's 5 s). */

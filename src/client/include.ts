@@ -6,9 +6,6 @@ export const DEVICE_INCLUDES = ['config', 'capabilities', 'test_data'] as const;
 /** Include tokens the manager can inline into a device answer. */
 export type DeviceInclude = (typeof DEVICE_INCLUDES)[number];
 
-/** Include tokens a claim accepts (the same list as {@link DEVICE_INCLUDES}). */
-export const CLAIM_INCLUDES = DEVICE_INCLUDES;
-
 /** Include tokens a claim accepts. */
 export type ClaimInclude = DeviceInclude;
 

@@ -6,7 +6,6 @@
 export {
   type ClaimRetryOptions,
   claimRetryDelayMs,
-  MIN_CLAIM_RETRY_DELAY_MS,
   retryClaim,
 } from './claim_retry';
 export {
@@ -37,7 +36,6 @@ export {
   stripTrailingSlashes,
 } from './env';
 export {
-  DEFAULT_RETRY_AFTER_SEC,
   type ErrorResponse,
   type FailureContext,
   mapAxiosError,
@@ -79,7 +77,6 @@ export {
 } from './heartbeat';
 export {
   ABOVE_SERVER_TIMEOUT_MS,
-  DEFAULT_TIMEOUT_MS,
   HttpLayer,
   type HttpOptions,
   RESERVE_TIMEOUT_MS,
@@ -87,7 +84,6 @@ export {
   SESSION_TIMEOUT_MS,
 } from './http';
 export {
-  CLAIM_INCLUDES,
   type ClaimInclude,
   DEVICE_INCLUDES,
   type DeviceInclude,

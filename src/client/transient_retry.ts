@@ -36,7 +36,7 @@ export function backoffDelayMs(policy: BackoffPolicy, failures: number): number 
 }
 
 /** Pause before the one retry of {@link retryTransientOnce}. */
-export const TRANSIENT_RETRY_DELAY_MS = RETRY_POLICIES.transientOnce.firstDelayMs;
+const TRANSIENT_RETRY_DELAY_MS = RETRY_POLICIES.transientOnce.firstDelayMs;
 
 /** Whether `error` is a transport failure or a 500/502/503/504 answer, i.e. worth one more try. */
 export function isTransientFailure(error: unknown): boolean {

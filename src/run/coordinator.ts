@@ -41,7 +41,7 @@ export interface RunCoordinatorOptions {
  * being reserved): the run a pending `POST /runs` creates must be known before it can be cancelled. Below
  * the 30 s the signal handler allows in all.
  */
-export const SETUP_SETTLE_MS = 20_000;
+const SETUP_SETTLE_MS = 20_000;
 
 /** Thrown by setup when the cucumber run ends (signal, crash) while lanes are still being reserved. */
 const shuttingDown = (): Error =>

@@ -1,7 +1,7 @@
 import { defineParameterType } from '@cucumber/cucumber';
 
 /** Name of the cucumber parameter type for GridFleet platform ids: use `{platform}` in step expressions. */
-export const PLATFORM_PARAMETER_NAME = 'platform';
+const PLATFORM_PARAMETER_NAME = 'platform';
 
 /** What a GridFleet platform id looks like: lowercase letters, digits and underscores (`firetv_real`). */
 const PLATFORM_ID = /^[a-z][a-z0-9_]*$/;

@@ -11,14 +11,6 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 const lastScreenshots = new WeakMap<object, ScreenshotResult>();
 
 /**
- * The last screenshot a screenshot step took in this scenario attempt, if any.
- * @param world - the scenario's World.
- */
-export function lastScreenshotOf(world: GridFleetWorld): ScreenshotResult | undefined {
-  return lastScreenshots.get(world);
-}
-
-/**
  * Defines `When I take a screenshot`, `When I take a screenshot named {string}` and
  * `Then the screenshot file exists and is not empty`. Saving and attaching is the World's job
  * ({@link GridFleetWorld.takeScreenshot}); file names follow the seed,

@@ -8,7 +8,7 @@ import { STEP_TIMEOUTS } from './timeouts';
  * Renders a stored value for comparison with the text of a step: strings as they are, everything else as
  * compact JSON (so `"flags" equals "[\"beta\"]"` and `"build" equals "42"` both work).
  */
-export function renderTestDataValue(value: unknown): string {
+function renderTestDataValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 

@@ -73,12 +73,12 @@ export interface ClaimAllocatorOptions {
 }
 
 /** Longest wait before the first claim after a hand-off, should no wake-up come (a waiter's thread died). */
-export const HANDOFF_WAIT_MS = 1_000;
+const HANDOFF_WAIT_MS = 1_000;
 
 const MAX_REASON = 200;
 
 /** Cuts a cooldown reason to the manager's 200-character limit. */
-export function cooldownReason(text: string): string {
+function cooldownReason(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim() || 'device-level failure';
   return oneLine.length > MAX_REASON ? `${oneLine.slice(0, MAX_REASON - 3)}...` : oneLine;
 }

@@ -11,7 +11,7 @@ import { claimMessage, parseClaimMessage, type TrackedClaim } from './claim_mess
  * How long a release with no registered waiter still wakes the next claim that starts waiting: covers a
  * waiter whose no-claimable answer crossed the release (its registration arrives just after it).
  */
-export const RELEASE_WAKE_WINDOW_MS = 1_000;
+const RELEASE_WAKE_WINDOW_MS = 1_000;
 
 /** The claim plan of {@link ClaimRunAllocation.leftovers}: devices no worker released. */
 export interface ClaimLeftoverPlan {

@@ -8,9 +8,8 @@ export {
   ClaimAllocator,
   type ClaimAllocatorOptions,
   type ClaimTracker,
-  cooldownReason,
 } from './claim_allocator';
-export { type ClaimLeftoverPlan, ClaimRunAllocation, RELEASE_WAKE_WINDOW_MS } from './claim_run_allocation';
+export { type ClaimLeftoverPlan, ClaimRunAllocation } from './claim_run_allocation';
 export { ClaimScenarioAllocation } from './claim_scenario_allocation';
 export { claimStrategy } from './claim_strategy';
 export { claimWakeUp } from './claim_wakeup';

@@ -56,7 +56,7 @@ export const unavailableIncludeSchema = z.object({ include: z.string(), reason: 
 export type UnavailableInclude = z.infer<typeof unavailableIncludeSchema>;
 
 /** Formats a zod issue path as `devices[0].device_id`. */
-export function formatIssuePath(path: readonly PropertyKey[]): string {
+function formatIssuePath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
   let out = '';
   for (const key of path) {

@@ -22,9 +22,6 @@ export const deviceReservationSchema = z
   })
   .loose();
 
-/** A device's active reservation. */
-export type DeviceReservation = z.infer<typeof deviceReservationSchema>;
-
 /**
  * `DeviceRead`: items of `GET /devices`, the by-connection-target lookup, base of the detail. Accepts both
  * generations: claim-era-only fields (`hold`, `tags`, battery, telemetry, ...) and router-era-only fields
@@ -101,7 +98,7 @@ export const deviceDetailSchema = deviceSchema.extend({
 export type DeviceDetail = z.infer<typeof deviceDetailSchema>;
 
 /** `GET /devices?limit=…` page. */
-export const devicePageSchema = z
+const devicePageSchema = z
   .object({
     items: z.array(deviceSchema),
     total: z.number().int(),

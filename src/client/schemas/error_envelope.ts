@@ -14,9 +14,6 @@ export const errorEnvelopeSchema = z
   })
   .loose();
 
-/** A parsed application error envelope. */
-export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
-
 /** Framework (and legacy testkit-era) error body: `{"detail": "Not Found"}`. */
 export const legacyDetailSchema = z.object({ detail: z.string() }).loose();
 

@@ -35,9 +35,6 @@ export const webDriverStatusSchema = z
   })
   .loose();
 
-/** A parsed WebDriver `/status` body. */
-export type WebDriverStatusBody = z.infer<typeof webDriverStatusSchema>;
-
 /** The constant `value.message` of the GridFleet router's `/status`. */
 export const ROUTER_STATUS_MESSAGE = 'GridFleet router';
 
@@ -58,6 +55,3 @@ export const managerGridStatusSchema = z
     queue_size: z.number().int().optional(),
   })
   .loose();
-
-/** A parsed `GET /api/grid/status` answer. */
-export type ManagerGridStatus = z.infer<typeof managerGridStatusSchema>;
