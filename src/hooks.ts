@@ -11,6 +11,7 @@ import {
   supportCodeLibraryBuilder,
   World,
 } from '@cucumber/cucumber';
+import { GridFleetError } from './client/errors';
 import { beginRunCoordinator, existingCoordinator, startCoordinatorServices } from './run/coordinator_host';
 import { coordinatorLink } from './run/coordinator_link';
 import { laneForScenario } from './run/lane';
@@ -133,7 +134,7 @@ export function registerGridFleetHooks(): boolean {
     const device = needsDevice(this, tags);
     if (!(this instanceof GridFleetWorld)) {
       if (!device) return;
-      throw new Error(
+      throw new GridFleetError(
         'gridfleet-cucumber: the World of this run does not extend GridFleetWorld. Use ' +
           '`class MyWorld extends GridFleetWorld { ... }` with setWorldConstructor(MyWorld), or tag the scenario @no-device.',
       );

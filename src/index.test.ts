@@ -25,6 +25,7 @@ test('the package root exports the documented runtime API', () => {
     'GridFleetWorld',
     'loadGridFleetConfig',
     'registerGridFleetHooks',
+    'setGridFleetLogger',
   ];
   const missing = expected.filter((name) => typeof (root as Record<string, unknown>)[name] !== 'function');
   assert.deepEqual(missing, []);

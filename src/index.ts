@@ -65,7 +65,6 @@ export {
   ClientBase,
   type Clock,
   type CooldownRequest,
-  consoleLogger,
   type DetectGenerationOptions,
   DeviceApi,
   type DeviceFilters,
@@ -105,6 +104,7 @@ export {
   SessionApi,
   type SessionRegistration,
   type SuppressOptions,
+  setGridFleetLogger,
   silentLogger,
   UnknownIncludeError,
 } from './client';

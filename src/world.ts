@@ -3,6 +3,7 @@ import type { Browser } from 'webdriverio' with { 'resolution-mode': 'import' };
 import type { ScenarioDevice } from './allocation';
 import type { AllocatedDevice } from './appium';
 import type { GridFleetClient } from './client';
+import { GridFleetError } from './client/errors';
 import type { GridFleetConfig } from './config';
 import { scenarioRuntime } from './run/scenario_runtime';
 
@@ -134,7 +135,7 @@ export class GridFleetWorld<P extends GridFleetWorldParameters = GridFleetWorldP
       const platformMatches = held.platformId === platformId;
       const osMatches = options.osVersion === undefined || held.osVersion === options.osVersion;
       if (platformMatches && osMatches) return held;
-      throw new Error(
+      throw new GridFleetError(
         `This scenario already holds device ${held.deviceId} (${held.platformId}, OS ${held.osVersion}); ` +
           `it cannot also get a ${platformId}${options.osVersion ? ` device with OS ${options.osVersion}` : ' device'}. ` +
           'Tag the scenario @platform:<id> to choose its lane, or use one device step per scenario.',
@@ -190,7 +191,7 @@ export class GridFleetWorld<P extends GridFleetWorldParameters = GridFleetWorldP
 
   private requireHeld(): ScenarioDevice {
     if (!this.gridfleetDevice) {
-      throw new Error(
+      throw new GridFleetError(
         'No GridFleet device is allocated to this scenario. Add a "Given a <platform> device" step, tag the ' +
           'scenario @platform:<id>, or remove its @no-device tag.',
       );

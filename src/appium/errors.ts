@@ -1,3 +1,4 @@
+import { GridFleetError } from '../client/errors';
 import { redactCapabilities } from './redact_capabilities';
 
 /**
@@ -23,7 +24,7 @@ export type CapabilityResolutionErrorCode =
  * The requested pack/platform lane cannot be resolved against the enabled driver-pack catalog (or the
  * request mixes lane selection with a raw `platformName`). Mirrors the seed testkit's `ValueError`s.
  */
-export class CapabilityResolutionError extends Error {
+export class CapabilityResolutionError extends GridFleetError {
   /** Machine-readable reason. */
   readonly code: CapabilityResolutionErrorCode;
 
@@ -39,7 +40,7 @@ export class CapabilityResolutionError extends Error {
  * A webdriverio session could not be created through the Grid. Keeps the original error as `cause` and
  * its message verbatim, and says which Grid URL (credentials removed) and which capabilities were tried.
  */
-export class AppiumDriverCreationError extends Error {
+export class AppiumDriverCreationError extends GridFleetError {
   /** The Grid URL the session was requested from, without any user-info part. */
   readonly gridUrl: string;
   /** The capabilities sent in the new-session request, secret values (passwords, tokens) masked. */
@@ -79,7 +80,7 @@ export class AppiumDriverCreationError extends Error {
 }
 
 /** The capabilities of a live session do not say which device it runs on. */
-export class MissingConnectionTargetError extends Error {
+export class MissingConnectionTargetError extends GridFleetError {
   /** The capability keys the session did report (values omitted: they may hold secrets). */
   readonly capabilityKeys: string[];
 
@@ -97,7 +98,7 @@ export class MissingConnectionTargetError extends Error {
 }
 
 /** A claim response cannot be hydrated (e.g. a reserve entry without claim fields, or a missing id). */
-export class AllocatedDeviceError extends Error {
+export class AllocatedDeviceError extends GridFleetError {
   /** The payload fields that were missing or empty. */
   readonly missingFields: string[];
 

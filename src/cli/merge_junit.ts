@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { GridFleetError } from '../client/errors';
 
 /** Totals of a merged JUnit report. */
 export interface JunitTotals {
@@ -41,7 +42,7 @@ export function mergeJunitFiles(inputs: readonly string[], output: string, name 
     const xml = readFileSync(file, 'utf8');
     const suites = xml.match(SUITE) ?? [];
     if (suites.length === 0) {
-      throw new Error(
+      throw new GridFleetError(
         `${file} holds no <testsuite> element; pass the files cucumber-js wrote with --format junit:FILE.`,
       );
     }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { GridFleetError } from '../client/errors';
 
 /**
  * One cucumber message envelope (`@cucumber/messages` `Envelope`): an object with exactly one key naming
@@ -33,7 +34,7 @@ const MESSAGE_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** A message stream that cannot be used, with the file and line that shows it. */
-export class MessageStreamError extends Error {
+export class MessageStreamError extends GridFleetError {
   override name = 'MessageStreamError';
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readGridFleetEnv } from '../client/env';
 import { errorText } from '../client/error_text';
+import { GridFleetError } from '../client/errors';
 import {
   type GridFleetConfig,
   GridFleetConfigError,
@@ -70,7 +71,7 @@ function parsePlatformFlag(value: string): LaneRequirement {
 }
 
 /** A command line mistake: printed with the usage hint, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends GridFleetError {
   /** Builds the error. */
   constructor(message: string) {
     super(message);

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { GridFleetClient } from '../client/client';
 import { errorText } from '../client/error_text';
+import { GridFleetError } from '../client/errors';
 import { isTerminalRunState } from '../client/schemas/common';
 import type { RunDetail, RunRead } from '../client/schemas/run';
 import { toDeviceRequirements } from '../run/lane_requirements';
@@ -17,7 +18,7 @@ export interface RunCommandIo {
 }
 
 /** Raised when a run command cannot do its job; printed without a stack, exit code 1. */
-export class RunCommandError extends Error {
+export class RunCommandError extends GridFleetError {
   /** Builds the error. */
   constructor(message: string) {
     super(message);

@@ -2,14 +2,14 @@ import { type Clock, systemClock } from './clock';
 import { errorText } from './error_text';
 import { type Generation, GenerationMismatchError, isRetiredRoute } from './generation';
 import { HttpLayer, type HttpOptions } from './http';
-import { consoleLogger, type GridFleetLogger } from './logger';
+import { type GridFleetLogger, gridFleetLogger } from './logger';
 import { type ManagerGeneration, probeManagerGeneration } from './manager_probes';
 
 /** Options of {@link GridFleetClient}. */
 export interface GridFleetClientOptions extends Omit<HttpOptions, 'baseUrl'> {
   /** Time source and sleeper for retry loops (inject a fake in tests). */
   readonly clock?: Clock;
-  /** Sees suppressed failures (default: `console.warn`). */
+  /** Sees suppressed failures (default: the thread's logger, see `setGridFleetLogger`). */
   readonly logger?: GridFleetLogger;
   /**
    * The manager's generation, when known: claim-era calls then fail at once on a later manager. `auto`
@@ -43,8 +43,7 @@ export class ClientBase {
   protected readonly http: HttpLayer;
   /** Clock for waits. @internal */
   protected readonly clock: Clock;
-  /** Receiver of suppressed failures. @internal */
-  protected readonly logger: GridFleetLogger;
+  readonly #logger: GridFleetLogger | undefined;
   readonly #generationOption: Generation | 'auto' | undefined;
   #detection: Promise<ManagerGeneration> | undefined;
   #detected: ManagerGeneration | undefined;
@@ -56,7 +55,7 @@ export class ClientBase {
   constructor(baseUrl?: string, options: GridFleetClientOptions = {}) {
     this.http = new HttpLayer({ ...options, baseUrl });
     this.clock = options.clock ?? systemClock;
-    this.logger = options.logger ?? consoleLogger;
+    this.#logger = options.logger;
     this.#generationOption = options.generation;
   }
 
@@ -120,6 +119,11 @@ export class ClientBase {
         answer: `${error.status} {"detail":"${error.serverMessage}"} to ${error.method} ${error.url}`,
       });
     }
+  }
+
+  /** Receiver of suppressed failures: the `logger` option, else the thread's logger (read per use). @internal */
+  protected get logger(): GridFleetLogger {
+    return this.#logger ?? gridFleetLogger();
   }
 
   /** The API base URL requests go to right now. */

@@ -8,10 +8,14 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, '$1');
 }
 
-/** Base class of every error this client throws on purpose (except `TypeError` for misuse). */
+/**
+ * Base class of every error the package throws on purpose (client, config, Appium helpers, World, run,
+ * CLI; `TypeError` stays for misuse): `catch (e) { if (e instanceof GridFleetError) ... }` tells them apart.
+ */
 export class GridFleetError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** @param options - `cause`: the error this one wraps. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 

@@ -1,6 +1,6 @@
 import { errorText } from './error_text';
 import { GridFleetApiError } from './errors';
-import { consoleLogger, type GridFleetLogger } from './logger';
+import { type GridFleetLogger, gridFleetLogger } from './logger';
 import type { RunState } from './schemas/common';
 import type { HeartbeatResponse } from './schemas/run';
 
@@ -39,7 +39,7 @@ export class RunHeartbeat {
   readonly #intervalMs: number;
   readonly #onStop: RunHeartbeatOptions['onStop'];
   readonly #onBeat: RunHeartbeatOptions['onBeat'];
-  readonly #logger: GridFleetLogger;
+  readonly #loggerOption: GridFleetLogger | undefined;
   #resolveStopped!: (reason: HeartbeatStopReason) => void;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
@@ -60,7 +60,7 @@ export class RunHeartbeat {
     this.#intervalMs = intervalSec * 1000;
     this.#onStop = options.onStop;
     this.#onBeat = options.onBeat;
-    this.#logger = options.logger ?? consoleLogger;
+    this.#loggerOption = options.logger;
     this.stopped = new Promise((resolve) => {
       this.#resolveStopped = resolve;
     });
@@ -122,7 +122,7 @@ export class RunHeartbeat {
         this.#finish('run_not_found');
         return;
       }
-      this.#logger.warn(`heartbeat for run ${this.runId} failed (will retry): ${this.#lastError.message}`);
+      this.#logger().warn(`heartbeat for run ${this.runId} failed (will retry): ${this.#lastError.message}`);
     }
     this.#schedule();
   }
@@ -142,7 +142,12 @@ export class RunHeartbeat {
     try {
       callback();
     } catch (error) {
-      this.#logger.warn(`heartbeat callback threw: ${errorText(error)}`);
+      this.#logger().warn(`heartbeat callback threw: ${errorText(error)}`);
     }
+  }
+
+  /** The `logger` option, else the thread's logger at the time of the line. */
+  #logger(): GridFleetLogger {
+    return this.#loggerOption ?? gridFleetLogger();
   }
 }

@@ -90,7 +90,13 @@ export {
   includeQueryValue,
   type ReserveInclude,
 } from './include';
-export { consoleLogger, type GridFleetLogger, silentLogger, stderrLogger } from './logger';
+export {
+  consoleLogger,
+  type GridFleetLogger,
+  gridFleetLogger,
+  setGridFleetLogger,
+  silentLogger,
+} from './logger';
 export type { ManagerGeneration } from './manager_probes';
 export { type DeviceRequirement, requirementsToWire } from './requirements';
 export { type CooldownRequest, RouterApi } from './router_api';

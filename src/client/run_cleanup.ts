@@ -1,6 +1,6 @@
 import { GridFleetApiError } from './errors';
 import type { RunHeartbeat } from './heartbeat';
-import { consoleLogger, type GridFleetLogger } from './logger';
+import { type GridFleetLogger, gridFleetLogger } from './logger';
 import type { RunRead } from './schemas/run';
 
 /** What cleanup does with the run. */
@@ -50,7 +50,7 @@ export function registerRunCleanup(
 ): RunCleanup {
   const onExit = options.onExit ?? 'noop';
   const onSignal = options.onSignal ?? 'cancel';
-  const logger = options.logger ?? consoleLogger;
+  const logger = options.logger ?? gridFleetLogger();
   for (const [name, value] of [
     ['onExit', onExit],
     ['onSignal', onSignal],

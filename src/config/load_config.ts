@@ -1,7 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import type { z } from 'zod';
 import { ENV_VARS } from '../client/env';
-import { consoleLogger, type GridFleetLogger } from '../client/logger';
+import { type GridFleetLogger, gridFleetLogger } from '../client/logger';
 import { type ConfigIssue, describeValue, GridFleetConfigError } from './config_error';
 import { DEPRECATED_KEYS } from './deprecated_keys';
 import {
@@ -178,7 +178,7 @@ function crossIssues(config: GridFleetConfig, sources: Partial<Record<ConfigKey,
 export function loadGridFleetConfig(
   worldParameters: unknown,
   env: NodeJS.ProcessEnv = process.env,
-  logger: GridFleetLogger = consoleLogger,
+  logger: GridFleetLogger = gridFleetLogger(),
 ): GridFleetConfig {
   const params = (worldParameters as { gridfleet?: unknown } | undefined)?.gridfleet;
   let raw: Record<string, unknown> = {};

@@ -4,7 +4,7 @@ import { GridFleetClient } from '../client/client';
 import { errorText } from '../client/error_text';
 import { GridFleetError } from '../client/errors';
 import type { RunHeartbeat } from '../client/heartbeat';
-import { type GridFleetLogger, stderrLogger } from '../client/logger';
+import { type GridFleetLogger, gridFleetLogger } from '../client/logger';
 import { isTerminalRunState } from '../client/schemas/common';
 import type { ReservedDevice } from '../client/schemas/reserved_device';
 import type { RunRead } from '../client/schemas/run';
@@ -75,7 +75,7 @@ export class RunCoordinator {
 
   /** Creates a coordinator; {@link RunCoordinator.setup} does the work. */
   constructor(options: RunCoordinatorOptions = {}) {
-    this.logger = options.logger ?? stderrLogger;
+    this.logger = options.logger ?? gridFleetLogger();
   }
 
   /** Subscribes to broadcasts (run ended, shutdown). Returns an unsubscribe function. */

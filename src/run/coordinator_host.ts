@@ -1,5 +1,5 @@
 import { BroadcastChannel } from 'node:worker_threads';
-import { stderrLogger } from '../client/logger';
+import { gridFleetLogger } from '../client/logger';
 import { RunCoordinator } from './coordinator';
 import { runExitCleanupSync } from './exit_cleanup';
 import { type CoordinatorMessage, channelName, type WorkerEnvelope } from './protocol';
@@ -101,7 +101,9 @@ export function startCoordinatorServices(): void {
     const code = SIGNAL_EXIT_CODES[signal];
     if (signalled) process.exit(code);
     signalled = true;
-    stderrLogger.warn(`\ngridfleet: ${signal} received; ending sessions, giving devices back, ending runs`);
+    gridFleetLogger().warn(
+      `\ngridfleet: ${signal} received; ending sessions, giving devices back, ending runs`,
+    );
     setTimeout(() => process.exit(code), SIGNAL_CLEANUP_LIMIT_MS).unref();
     void hostedCoordinator()
       .finish('signal')

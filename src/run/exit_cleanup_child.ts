@@ -9,7 +9,7 @@ import { strategyNamed } from '../allocation/select_strategy';
 import type { AllocationStrategy } from '../allocation/strategy';
 import { GridFleetClient } from '../client/client';
 import { errorText } from '../client/error_text';
-import { stderrLogger } from '../client/logger';
+import { gridFleetLogger } from '../client/logger';
 import { EXIT_PLAN_ENV, type ExitCleanupPlan } from './exit_cleanup';
 import { cleanupLeftovers } from './leftover_cleanup';
 
@@ -18,7 +18,7 @@ const REQUEST_TIMEOUT_MS = 8_000;
 
 async function main(): Promise<void> {
   const plan = JSON.parse(process.env[EXIT_PLAN_ENV] ?? '{}') as ExitCleanupPlan;
-  const logger = stderrLogger;
+  const logger = gridFleetLogger();
   const client = new GridFleetClient(plan.apiUrl, { timeoutMs: REQUEST_TIMEOUT_MS, logger });
   let strategy: AllocationStrategy | undefined;
   try {

@@ -1,7 +1,8 @@
 import type { GridFleetClient, ReserveDevicesRequest } from '../client/client';
 import { systemClock } from '../client/clock';
 import { errorText } from '../client/error_text';
-import { stderrLogger } from '../client/logger';
+import { GridFleetError } from '../client/errors';
+import { gridFleetLogger } from '../client/logger';
 import type { RunCreateResponse } from '../client/schemas/run';
 import { backoffDelayMs, isTransientFailure, RETRY_POLICIES } from '../client/transient_retry';
 
@@ -33,7 +34,7 @@ export async function reserveRunWithRecovery(
   options: ReserveRecoveryOptions = {},
 ): Promise<RunCreateResponse> {
   const sleep = options.sleep ?? ((ms: number) => systemClock.sleep(ms));
-  const log = options.log ?? ((line: string) => stderrLogger.warn(line));
+  const log = options.log ?? ((line: string) => gridFleetLogger().warn(line));
   const since = new Date(Date.now() - CLOCK_SLACK_MS).toISOString();
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -42,7 +43,7 @@ export async function reserveRunWithRecovery(
       if (!isTransientFailure(error) || attempt >= RESERVE_ATTEMPTS) throw error;
       const cancelled = await cancelOrphans(client, request, since).catch((lookupError: unknown) => {
         // Without the lookup a retry could leave a second run holding devices: give up with the cause.
-        throw new Error(
+        throw new GridFleetError(
           `${errorText(error)} (not retried: could not check for a run the failed request may have ` +
             `created: ${errorText(lookupError)})`,
         );

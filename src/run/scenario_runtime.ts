@@ -5,7 +5,8 @@ import { strategyNamed } from '../allocation/select_strategy';
 import type { ScenarioAllocation } from '../allocation/strategy';
 import type { ScenarioDevice } from '../allocation/types';
 import { GridFleetClient } from '../client';
-import { stderrLogger } from '../client/logger';
+import { GridFleetError } from '../client/errors';
+import { gridFleetLogger } from '../client/logger';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
 import type { GridFleetWorld, ScreenshotResult } from '../world';
 import { allocationLink, coordinatorLink } from './coordinator_link';
@@ -89,14 +90,15 @@ class ScenarioRuntime {
     this.statePromise ??= coordinatorLink()
       .request({ kind: 'state' })
       .then((reply) => {
-        if (!reply.state) throw new Error(`gridfleet: ${reply.error ?? 'no run state from the coordinator'}`);
+        if (!reply.state)
+          throw new GridFleetError(`gridfleet: ${reply.error ?? 'no run state from the coordinator'}`);
         return reply.state;
       });
     const state = await this.statePromise;
     this.state = state;
     Object.assign(this.endedRuns, state.endedRuns);
     if (state.setupError) {
-      throw new Error(
+      throw new GridFleetError(
         `gridfleet: the run could not be set up, so no device can be handed out: ${state.setupError}`,
       );
     }
@@ -135,12 +137,12 @@ class ScenarioRuntime {
   private allocationFor(world: GridFleetWorld, state: SharedRunState): ScenarioAllocation {
     if (!this.allocation) {
       if (state.strategy === undefined)
-        throw new Error('gridfleet: the coordinator selected no allocation strategy');
+        throw new GridFleetError('gridfleet: the coordinator selected no allocation strategy');
       this.allocation = strategyNamed(state.strategy).scenarioLevel({
         client: world.client,
         config: world.gridfleetConfig,
         link: allocationLink(),
-        logger: stderrLogger,
+        logger: gridFleetLogger(),
       });
     }
     return this.allocation;
@@ -154,7 +156,9 @@ class ScenarioRuntime {
     const state = await this.runState();
     const scenario = world.scenario;
     if (!scenario)
-      throw new Error('gridfleet: no scenario info on the World (is the gridfleet Before hook registered?)');
+      throw new GridFleetError(
+        'gridfleet: no scenario info on the World (is the gridfleet Before hook registered?)',
+      );
     const lane = laneFor(state.lanes, request.platformId, request.osVersion);
     this.assertRunUsable(lane);
     const config = world.gridfleetConfig;
@@ -192,7 +196,7 @@ class ScenarioRuntime {
     const osVersion = request.osVersion;
     if (osVersion !== undefined && held.device.osVersion !== osVersion) {
       await held.end({ status: 'error' });
-      throw new Error(
+      throw new GridFleetError(
         `gridfleet: lane ${lane.platformId} handed out device ${held.device.deviceId} with OS ${held.device.osVersion}, ` +
           `not ${osVersion}. Add a requirement with "os_version": "${osVersion}" so the run only holds such devices.`,
       );

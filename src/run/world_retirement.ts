@@ -1,3 +1,5 @@
+import { GridFleetError } from '../client/errors';
+
 /**
  * Why this exists: webdriver arms an `AbortSignal.timeout(connectionRetryTimeout)` for every WebDriver
  * request, and on Node 24 a timer keeps the async context it was created in, which holds cucumber's
@@ -41,7 +43,7 @@ function retire(world: RetirableWorld): void {
       configurable: true,
       writable: true,
       value: () => {
-        throw new Error(
+        throw new GridFleetError(
           `gridfleet-cucumber: this World belongs to a scenario that has ended; ${key}() is only available ` +
             'while its own scenario runs.',
         );

@@ -6,6 +6,7 @@ import {
   getDeviceConfigForDriver,
   hydrateAllocatedDevice,
   registerRunCleanup,
+  setGridFleetLogger,
 } from '../../src/index';
 
 export async function directAppiumUsage(): Promise<void> {
@@ -74,4 +75,8 @@ export async function hydration(client: GridFleetClient, runId: string): Promise
   const claim = await client.claimDevice(runId, { workerId: 'w0', include: ['config', 'capabilities'] });
   const device = await hydrateAllocatedDevice(claim, { runId, client });
   void [device.platformName, device.udid, device.config, device.liveCapabilities];
+}
+
+export function oneLogger(myLog: { warn(line: string): void }): void {
+  setGridFleetLogger({ warn: (line) => myLog.warn(line) }); // default: console.warn (stderr)
 }

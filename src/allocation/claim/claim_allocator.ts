@@ -10,7 +10,7 @@ import {
 import type { GridFleetClient } from '../../client/client';
 import { systemClock } from '../../client/clock';
 import type { ClaimInclude } from '../../client/include';
-import { type GridFleetLogger, stderrLogger } from '../../client/logger';
+import { type GridFleetLogger, gridFleetLogger } from '../../client/logger';
 import { isTransientFailure, retryTransientOnce } from '../../client/transient_retry';
 import type { AcquireRequest, DeviceOutcome, ScenarioDevice, SessionOutcomeStatus } from '../types';
 import { explainDriverFailure } from './driver_failure';
@@ -119,7 +119,7 @@ export class ClaimAllocator {
         this.reports.keep(),
       );
       for (const deviceId of released)
-        (this.options.logger ?? stderrLogger).warn(
+        (this.options.logger ?? gridFleetLogger()).warn(
           `gridfleet: released device ${deviceId} of run ${request.runId}: a claim whose answer was lost had taken it`,
         );
     };

@@ -1,7 +1,7 @@
 import type { GridFleetClient } from '../../client/client';
 import { systemClock } from '../../client/clock';
 import { errorText } from '../../client/error_text';
-import { stderrLogger } from '../../client/logger';
+import { gridFleetLogger } from '../../client/logger';
 import type { SessionRegistration } from '../../client/session_fields';
 import { backoffDelayMs, isTransientFailure, RETRY_POLICIES } from '../../client/transient_retry';
 import type { SessionOutcomeStatus } from '../types';
@@ -221,7 +221,7 @@ export class PendingReports {
    */
   async flush(client: GridFleetClient, limitMs: number, options: FlushOptions = {}): Promise<boolean> {
     const sleep = options.sleep ?? ((ms: number) => systemClock.sleep(ms));
-    const log = options.log ?? ((line: string) => stderrLogger.warn(line));
+    const log = options.log ?? ((line: string) => gridFleetLogger().warn(line));
     const deadline = Date.now() + limitMs;
     let failures = 0;
     while (!(await this.flushOnce(client, options))) {
@@ -239,7 +239,7 @@ export class PendingReports {
   }
 
   private async pass(client: GridFleetClient, options: FlushOptions): Promise<boolean> {
-    const log = options.log ?? ((line: string) => stderrLogger.warn(line));
+    const log = options.log ?? ((line: string) => gridFleetLogger().warn(line));
     while (this.queue.length > 0) {
       const report = this.queue[0] as PendingReport;
       try {

@@ -1,5 +1,5 @@
 import type { GridFleetClient } from '../../client/client';
-import { type GridFleetLogger, stderrLogger } from '../../client/logger';
+import { type GridFleetLogger, gridFleetLogger } from '../../client/logger';
 import { isTransientFailure } from '../../client/transient_retry';
 import { type PendingReport, type PendingReports, reportSessionId } from './pending_reports';
 
@@ -14,7 +14,7 @@ export class ReportSink {
   constructor(
     private readonly client: GridFleetClient,
     readonly pending: PendingReports,
-    private readonly logger: GridFleetLogger = stderrLogger,
+    private readonly logger: GridFleetLogger = gridFleetLogger(),
   ) {}
 
   /** Devices an orphan-claim check must leave alone: held ones and those whose release is queued. */
