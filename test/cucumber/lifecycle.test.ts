@@ -287,6 +287,8 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
 
   test('registering twice registers once (2 run hooks), and a user World subclass is used as is', async () => {
     const register = JSON.stringify(path.join(REPO_ROOT, 'src', 'register.ts'));
+    // The register entry only registers; the World and registerGridFleetHooks come from the root entry.
+    const root = JSON.stringify(path.join(REPO_ROOT, 'src', 'index.ts'));
     const suite = await FixtureSuite.create({
       'features/suite.feature': `Feature: Own world
   Scenario: Uses my world
@@ -296,7 +298,8 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       'support/steps.js': FIXTURE_STEPS,
       'support/world.js': `
 const { setWorldConstructor, Then } = require('@cucumber/cucumber');
-const { GridFleetWorld, registerGridFleetHooks } = require(${register});
+require(${register});
+const { GridFleetWorld, registerGridFleetHooks } = require(${root});
 require(${register});
 if (registerGridFleetHooks() !== false) throw new Error('second registration was not a no-op');
 class MyWorld extends GridFleetWorld { greet() { return 'mine'; } }
