@@ -77,7 +77,12 @@ export function labState(store: LabStore): Record<string, unknown> {
       status: s.status,
       device_id: s.device_id,
       run_id: s.run_id,
+      test_name: s.test_name,
+      error_type: s.error_type,
+      error_message: s.error_message,
+      ended: s.ended_at !== null,
     })),
+    tickets: store.tickets.map((t) => ({ id: t.id, status: t.status, run_id: t.run_id })),
   };
 }
 
