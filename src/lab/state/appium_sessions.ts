@@ -86,19 +86,24 @@ export async function deleteAtAppium(target: string, sessionId: string): Promise
   }
 }
 
-/** Stamps the end of a live row and frees its device; waiters may take it at once. */
+/**
+ * Stamps the end of a live row and frees its device (waiters may take it at once), unless `keepBusy`:
+ * a run about to end keeps its devices busy until its reservations are released.
+ */
 function closeRow(
   store: LabStore,
   row: SessionRow,
   status: 'passed' | 'error',
   errorType: string | null,
   message: string | null,
+  keepBusy = false,
 ): void {
   const now = store.clock.now();
   row.status = status;
   row.error_type = errorType;
   row.error_message = message;
   row.ended_at ??= now;
+  if (keepBusy) return;
   const device = row.device_id ? store.devices.get(row.device_id) : undefined;
   if (device) store.freeDevice(device, now);
   wakeWaiters(store);
@@ -165,10 +170,10 @@ export async function releaseRunSessions(
   const message = releasedMessage(run, state, error);
   await Promise.all(
     liveRows(store, (s) => s.run_id === run.id).map(async (row) => {
-      if (row.status === 'pending') return closeRow(store, row, 'error', 'run_released', message);
+      if (row.status === 'pending') return closeRow(store, row, 'error', 'run_released', message, true);
       if (row.target && !(await deleteAtAppium(row.target, row.session_id))) return;
       if (row.status === 'running' && row.ended_at === null) {
-        closeRow(store, row, 'error', 'run_released', message);
+        closeRow(store, row, 'error', 'run_released', message, true);
       }
     }),
   );
@@ -182,7 +187,7 @@ export function completeRunSessions(store: LabStore, run: RunRow): void {
   if (store.settings.generation !== 'router' || store.isTerminal(run)) return;
   for (const row of liveRows(store, (s) => s.run_id === run.id)) {
     if (row.status === 'pending')
-      closeRow(store, row, 'error', 'run_released', releasedMessage(run, 'completed', null));
-    else closeRow(store, row, 'passed', null, null);
+      closeRow(store, row, 'error', 'run_released', releasedMessage(run, 'completed', null), true);
+    else closeRow(store, row, 'passed', null, null, true);
   }
 }
