@@ -13,6 +13,12 @@ import { z } from 'zod';
 /** Absolute path of the bundled demo lab (`assets/labs/demo.yaml`), valid from `src/lab` and `dist/lab`. */
 export const DEMO_LAB_PATH: string = resolve(__dirname, '..', '..', 'assets', 'labs', 'demo.yaml');
 
+/**
+ * Absolute path of the XML "app" the Appium fake driver loads (`appium:app`; the driver ships none).
+ * The router-generation lab adds it for fake-driver devices; the stack puts it in slot stereotypes.
+ */
+export const FAKE_APP_PATH: string = resolve(__dirname, '..', '..', 'assets', 'fake-app.xml');
+
 const PACK_STATES = ['draft', 'enabled', 'draining', 'disabled'] as const;
 const DEVICE_TYPES = ['real_device', 'emulator', 'simulator'] as const;
 const CONNECTION_TYPES = ['usb', 'network', 'virtual'] as const;

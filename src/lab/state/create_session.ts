@@ -2,7 +2,7 @@
  * `POST /internal/grid/create-session` (docs/manager-api.md, router era §4.6.1): one long-poll
  * slice of allocation attempts, the claim, and the Appium create the lab itself makes.
  */
-import { FAKE_APP_PATH } from '../../stack/paths';
+import { FAKE_APP_PATH } from '../lab_file';
 import { claim, findDevice } from './admission';
 import {
   closeAsEnded,
