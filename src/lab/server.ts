@@ -23,6 +23,7 @@ import { InternalServerError } from './state/devices';
 import { sweep } from './state/grid_sweep';
 import { pollGrid } from './state/grid_sync';
 import { LabStore } from './state/store';
+import { stopWaiters } from './state/tickets';
 
 /** Options of {@link startLab}. */
 export interface StartLabOptions {
@@ -373,6 +374,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
         clearInterval(sweeper);
         if (gridPoller) clearInterval(gridPoller);
         shuttingDown = true;
+        stopWaiters(store);
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
