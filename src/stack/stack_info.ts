@@ -4,6 +4,8 @@ import type { ResolvedPorts } from './options';
 
 /** What a running stack records in `<stateDir>/stack.json`, for `lab:down` and for other tools. */
 export interface StackInfo {
+  /** Which GridFleet the stack plays (absent in files written before the router generation existed). */
+  readonly generation?: 'claim' | 'router';
   /** Lab base URL. */
   readonly labUrl: string;
   /** GridFleet API base URL. */
