@@ -121,7 +121,7 @@ export function proxyCommand(
 
 /**
  * Tunnels a WebSocket upgrade (BiDi/CDP) to `target` as raw TCP, with the request line rewritten
- * to `upstreamPath`; no timeout applies.
+ * to `upstreamPath`; no timeout applies. Returns a function that ends the tunnel.
  */
 export function tunnelUpgrade(
   req: http.IncomingMessage,
@@ -130,7 +130,7 @@ export function tunnelUpgrade(
   target: string,
   upstreamPath: string,
   connectTimeoutMs: number,
-): void {
+): () => void {
   const url = new URL(target);
   const upstream = net.connect({ host: url.hostname, port: Number(url.port || 80) });
   const connectTimer = setTimeout(() => upstream.destroy(new Error('connect timed out')), connectTimeoutMs);
@@ -146,10 +146,18 @@ export function tunnelUpgrade(
     upstream.pipe(client);
     client.pipe(upstream);
   });
-  upstream.on('error', () => client.destroy());
-  client.on('error', () => upstream.destroy());
-  upstream.on('close', () => client.destroy());
-  client.on('close', () => upstream.destroy());
+  // Either side ending or failing ends both (server sockets are half-open capable and would linger).
+  const end = (): void => {
+    clearTimeout(connectTimer);
+    upstream.destroy();
+    client.destroy();
+  };
+  for (const side of [upstream, client]) {
+    side.on('error', end);
+    side.on('end', end);
+    side.on('close', end);
+  }
+  return end;
 }
 
 /** `DELETE {target}/session/{id}` straight at Appium, for a session the client never received. */

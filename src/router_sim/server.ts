@@ -52,6 +52,7 @@ class Router {
   private readonly metrics = new RouterMetrics();
   private readonly upstreamAgent = new http.Agent({ keepAlive: true });
   private readonly background = new Set<Promise<unknown>>();
+  private readonly tunnels = new Set<() => void>();
   private refreshing: Promise<void> | undefined;
   private refreshFailing = false;
 
@@ -250,10 +251,14 @@ class Router {
       return;
     }
     this.routes.touch(request.sessionId);
-    tunnelUpgrade(req, socket, head, target, request.upstreamPath, this.options.connectTimeoutMs);
+    const end = tunnelUpgrade(req, socket, head, target, request.upstreamPath, this.options.connectTimeoutMs);
+    this.tunnels.add(end);
+    socket.once('close', () => this.tunnels.delete(end));
   }
 
   async close(): Promise<void> {
+    // Upgraded sockets are no longer the HTTP server's: end them here or server.close() waits forever.
+    for (const end of this.tunnels) end();
     this.upstreamAgent.destroy();
     await Promise.allSettled([...this.background]);
     this.manager.close();
@@ -299,8 +304,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         clearInterval(flushTimer);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        const routerClosed = router.close();
         await closed;
-        await router.close();
+        await routerClosed;
       })();
       return closing;
     },

@@ -3,6 +3,8 @@
  * manager and an echoing upstream (docs/manager-api.md, router era §4.1, §4.5, §4.6.3–§4.6.5).
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, test } from 'node:test';
 import { type RouterOptions, type RunningRouter, startRouter } from '../../src/router_sim';
 import {
@@ -178,4 +180,45 @@ test('status, healthz, metrics and unknown commands', async () => {
     assert.equal(r.status, 404);
     assert.deepEqual(r.json, { value: { error: 'unknown command', message, stacktrace: '' } });
   }
+});
+
+test('a WebSocket-style upgrade on a session path is tunnelled to the target with the prefix stripped', async () => {
+  await start();
+  const seen: string[] = [];
+  const wsServer = http.createServer();
+  wsServer.on('upgrade', (req, socket) => {
+    seen.push(`${req.method} ${req.url} ${req.headers.upgrade}`);
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\n');
+    socket.on('data', (chunk: Buffer) => socket.write(`echo:${chunk.toString()}`));
+    socket.on('end', () => socket.destroy());
+  });
+  await new Promise<void>((r) => wsServer.listen(0, '127.0.0.1', r));
+  stops.push(
+    () =>
+      new Promise((r) => {
+        wsServer.close(() => r());
+        wsServer.closeAllConnections();
+      }),
+  );
+  await createVia(
+    `/run/${RUN}/session`,
+    'ws1',
+    `http://127.0.0.1:${(wsServer.address() as AddressInfo).port}`,
+  );
+  const echoed = await new Promise<string>((resolve, reject) => {
+    const req = http.request(`${router.url}/run/${RUN}/session/ws1/se/bidi`, {
+      headers: { Connection: 'Upgrade', Upgrade: 'test' },
+    });
+    req.on('upgrade', (_res, socket) => {
+      socket.on('data', (chunk: Buffer) => {
+        resolve(chunk.toString());
+        socket.destroy();
+      });
+      socket.write('ping');
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(echoed, 'echo:ping');
+  assert.deepEqual(seen, ['GET /session/ws1/se/bidi test']);
 });
