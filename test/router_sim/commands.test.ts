@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, test } from 'node:test';
-import { type RouterOptions, type RunningRouter, startRouter } from '../../src/router_sim';
+import type { RouterOptions, RunningRouter } from '../../src/router_sim';
 import {
   created,
   type ScriptedManager,
   startEchoUpstream,
-  startScriptedManager,
+  startScriptedRouter,
 } from '../../src/router_sim/test_support/scripted_manager';
 import { freePort, waitFor } from '../support';
 
@@ -24,19 +24,10 @@ let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
 const stops: (() => Promise<void>)[] = [];
 
 async function start(options: Partial<RouterOptions> = {}) {
-  manager = await startScriptedManager();
+  const pair = await startScriptedRouter(options);
+  ({ manager, router } = pair);
   upstream = await startEchoUpstream();
-  router = await startRouter({
-    managerUrl: manager.url,
-    retryPauseMs: 20,
-    routesRefreshMs: 60_000,
-    ...options,
-  });
-  stops.push(
-    () => router.close(),
-    () => manager.close(),
-    () => upstream.close(),
-  );
+  stops.push(pair.close, upstream.close);
 }
 
 afterEach(async () => {

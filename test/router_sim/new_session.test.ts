@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
-import { type RouterOptions, type RunningRouter, startRouter } from '../../src/router_sim';
+import type { RouterOptions, RunningRouter } from '../../src/router_sim';
 import {
   created,
   queued,
   type ScriptedManager,
-  startScriptedManager,
+  startScriptedRouter,
 } from '../../src/router_sim/test_support/scripted_manager';
 import { waitFor } from '../support';
 
@@ -24,17 +24,9 @@ let router: RunningRouter;
 const stops: (() => Promise<void>)[] = [];
 
 async function start(options: Partial<RouterOptions> = {}, auth?: { username: string; password: string }) {
-  manager = await startScriptedManager({ expectAuth: auth });
-  router = await startRouter({
-    managerUrl: manager.url,
-    retryPauseMs: 20,
-    routesRefreshMs: 60_000,
-    ...options,
-  });
-  stops.push(
-    () => router.close(),
-    () => manager.close(),
-  );
+  const pair = await startScriptedRouter(options, { expectAuth: auth });
+  ({ manager, router } = pair);
+  stops.push(pair.close);
 }
 
 afterEach(async () => {

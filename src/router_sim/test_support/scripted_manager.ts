@@ -5,6 +5,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RouterOptions } from '../options';
+import { type RunningRouter, startRouter } from '../server';
 
 /** One request the scripted manager received. */
 export interface ManagerCall {
@@ -193,6 +195,31 @@ export async function startEchoUpstream(): Promise<{
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+    },
+  };
+}
+
+/**
+ * A router in front of a fresh scripted manager, with test timings (20 ms retry pause, no periodic
+ * route refresh unless `options` asks for one); `close()` stops both.
+ */
+export async function startScriptedRouter(
+  options: Partial<RouterOptions> = {},
+  managerOptions: { expectAuth?: { username: string; password: string } } = {},
+): Promise<{ manager: ScriptedManager; router: RunningRouter; close(): Promise<void> }> {
+  const manager = await startScriptedManager(managerOptions);
+  const router = await startRouter({
+    managerUrl: manager.url,
+    retryPauseMs: 20,
+    routesRefreshMs: 60_000,
+    ...options,
+  });
+  return {
+    manager,
+    router,
+    close: async () => {
+      await router.close();
+      await manager.close();
     },
   };
 }
