@@ -132,3 +132,26 @@ describe('router simulator + lab + Appium', () => {
     });
   });
 });
+
+describe('router simulator + lab with auth on', () => {
+  test('with the lab credentials sessions are created; without them: router misconfigured', async () => {
+    const auth = { username: 'router', password: 's3cret' };
+    const authLab = await startFakeLab({ appium_url: appium.url, auth: { enabled: true, ...auth } }, 1);
+    const good = await startRouter({ managerUrl: authLab.url, auth });
+    const bad = await startRouter({ managerUrl: authLab.url });
+    try {
+      const body = { capabilities: { alwaysMatch: CAPS } };
+      const refused = await call(bad.url, 'POST', '/session', body);
+      assert.equal(refused.status, 500);
+      assert.equal(refused.body.value.message, 'router misconfigured: backend authentication failed');
+      const created = await call(good.url, 'POST', '/session', body);
+      assert.equal(created.status, 200, created.text);
+      const sessionId = created.body.value.sessionId as string;
+      assert.equal((await call(good.url, 'DELETE', `/session/${sessionId}`)).status, 200);
+    } finally {
+      await good.close();
+      await bad.close();
+      await authLab.close();
+    }
+  });
+});
