@@ -1,7 +1,7 @@
 import type { MachineInfo } from './machine';
 import { ratio, type Summary } from './stats';
 
-/** The parts of `bench/results.json` the table shows. */
+/** The parts of `.results/bench/results.json` (written by bench/run.ts) the table shows. */
 export interface BenchResults {
   generatedAt: string;
   profile: string;

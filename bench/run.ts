@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack } from '../src/stack';
@@ -204,7 +204,9 @@ async function main(): Promise<void> {
       },
       contention: { scenariosWallMs: Math.round(contended.scenariosWallMs) },
     };
-    const file = path.join(__dirname, 'results.json');
+    // Generated figures are not committed: docs/performance.md keeps its own table of them.
+    const file = path.join(__dirname, '..', '.results', 'bench', 'results.json');
+    mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`${formatTable(results)}\nwritten: ${path.relative(process.cwd(), file)}\n`);
   } finally {

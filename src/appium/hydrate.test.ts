@@ -126,6 +126,15 @@ describe('hydrateAllocatedDevice: follow-up requests over real HTTP', () => {
     assert.deepEqual(device.config, CONFIG);
   });
 
+  test('a claim answer without the device name: the device row is read for it (as the testkit does)', async () => {
+    const { name: _name, ...claim } = CLAIM_PLAIN;
+    const device = await hydrateAllocatedDevice(claim, { runId: RUN_ID, client });
+    assert.deepEqual(server.requests, [`GET /api/devices/${CLAIM_PLAIN.device_id}`]);
+    assert.equal(device.name, 'Pixel 7 (A1)');
+    assert.equal(device.deviceType, 'real_device', 'what the claim did carry is kept');
+    assert.deepEqual(device.config, CONFIG, 'the row also serves the config: no second request');
+  });
+
   test('a reserve entry (no claim fields) is rejected before any request', async () => {
     await assert.rejects(
       hydrateAllocatedDevice(RESERVE_ENTRY, { runId: RUN_ID, client }),

@@ -28,6 +28,9 @@ type ClaimKey =
   | 'test_data'
   | 'unavailable_includes';
 
+/** Claim fields that, when missing, are read from the device row. */
+const ROW_FIELDS = ['name', 'device_type', 'connection_type', 'manufacturer', 'model'] as const;
+
 /** A claim response body (`POST /api/runs/{id}/claim`, api §7.1); the client's parsed type fits it. */
 export type ClaimResponseLike = { readonly [K in ClaimKey]?: unknown };
 
@@ -80,7 +83,8 @@ export interface HydrateOptions {
 /**
  * Turns a claim response into an {@link AllocatedDevice}, making follow-up requests only for what the
  * claim neither inlined (`?include=`) nor listed in `unavailable_includes`:
- * - the device row (`GET /devices/{id}`) only when `device_type`/`connection_type` are missing (its
+ * - the device row (`GET /devices/{id}`) only when `name`, `device_type`, `connection_type`, `manufacturer`
+ *   or `model` is missing, as the testkit does (its
  *   `device_config` then also serves as the config: it is the verbatim config);
  * - the config (`GET /devices/{id}/config`) by device id when `fetchConfig` (default) and not inlined;
  *   the seed resolved the connection target first, which costs one or two more requests;
@@ -132,7 +136,8 @@ export async function hydrateAllocatedDevice(
   const inlineConfig = record(claim.config);
   const fetchConfig =
     (options.fetchConfig ?? true) && inlineConfig === undefined && !unavailable.has('config');
-  const needsRow = !text(claim.device_type) || !text(claim.connection_type);
+  // These claim fields are nullable (docs/manager-api.md, claim era §7.1); like the testkit, one device-row read fills them.
+  const needsRow = ROW_FIELDS.some((key) => !text(claim[key]));
 
   const [row, fetchedConfig, fetchedCapabilities, fetchedTestData] = await Promise.all([
     needsRow ? options.client.getDevice(deviceId) : undefined,

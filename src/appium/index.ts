@@ -34,12 +34,14 @@ export {
   type WebdriverLogLevel,
 } from './create_driver';
 export {
+  type DeviceHandle,
   type DriverDeviceClient,
   type DriverLike,
   getConnectionTargetFromDriver,
   getDeviceConfigForDriver,
   getDeviceIdFromDriver,
   getDeviceTestDataForDriver,
+  resolveDeviceHandleFromDriver,
 } from './driver_device';
 export {
   buildErrorSessionPayload,

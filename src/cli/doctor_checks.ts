@@ -5,7 +5,7 @@ import { errorText } from '../client/error_text';
 import { GridFleetApiError, GridFleetTransportError } from '../client/errors';
 import type { DriverPackCatalog } from '../client/schemas/catalog';
 import { findCucumber, SUPPORTED_CUCUMBER } from './cucumber_version';
-import { GridStatusError, readGridStatus } from './grid_status';
+import { generationAndGridChecks } from './doctor_grid_checks';
 import type { ProjectConfig } from './project_config';
 
 /** Outcome of one attempt of a check. */
@@ -37,8 +37,9 @@ const redact = (url: string): string => url.replace(/\/\/[^/@]*@/, '//');
 
 /**
  * The doctor's checks in order: configuration, cucumber-js, manager, credentials, catalog (requested
- * platforms, or the joined run), Grid, Grid slots. They share what earlier ones learned (the catalog, the
- * joined run's platforms).
+ * platforms, or the joined run), the manager's generation, then the WebDriver side for that generation
+ * (router era: the GridFleet router and devices per platform; before: the Selenium Grid and its slots).
+ * They share what earlier ones learned (the catalog, the joined run's platforms, the generation).
  */
 export function doctorChecks(project: ProjectConfig, cwd: string, env: NodeJS.ProcessEnv): DoctorCheck[] {
   const apiUrl = project.apiUrl;
@@ -230,61 +231,6 @@ export function doctorChecks(project: ProjectConfig, cwd: string, env: NodeJS.Pr
         return { status: 'ok', summary: `enabled in the catalog: ${found.join(', ')}` };
       },
     },
-    {
-      id: 'grid',
-      title: `Selenium Grid answers at ${redact(gridUrl)}`,
-      dependsOn: [],
-      async run() {
-        try {
-          const status = await readGridStatus(gridUrl);
-          if (!status.ready) {
-            return {
-              status: 'fail',
-              summary: `the Grid answers but is not ready: ${status.message || 'no message'} (${status.nodes} node(s))`,
-              fix: 'Wait for the Grid nodes to register (the manager starts one Appium node per device), or check the Grid logs.',
-              retryable: true,
-            };
-          }
-          return { status: 'ok', summary: `ready, ${status.nodes} node(s)` };
-        } catch (error) {
-          const unreachable = error instanceof GridStatusError && error.unreachable;
-          return {
-            status: 'fail',
-            summary: errorText(error),
-            fix: `Start the Selenium Grid hub, or set ${ENV_VARS.gridUrl} (or worldParameters.gridfleet.gridUrl) to it, e.g. http://grid:4444`,
-            retryable: unreachable,
-          };
-        }
-      },
-    },
-    {
-      id: 'grid-slots',
-      title: 'Grid has a slot for each requested platform',
-      dependsOn: ['grid'],
-      async run() {
-        if (platformIds.length === 0) {
-          return {
-            status: 'fail',
-            summary: 'no platforms requested',
-            fix: 'Configure requirements or pass --platform ID.',
-          };
-        }
-        const status = await readGridStatus(gridUrl);
-        const missing = platformIds.filter((p) => !status.platformSlots.has(p));
-        const offered = [...status.platformSlots].map(([p, n]) => `${p} (${n})`).join(', ') || 'none';
-        if (missing.length > 0) {
-          return {
-            status: 'fail',
-            summary: `no Grid slot with appium:platform = ${missing.join(', ')} (slots: ${offered})`,
-            fix: 'Bring a device of that platform online on the manager (its Appium node registers the slot), or drop the platform from the requirements.',
-            retryable: true,
-          };
-        }
-        return {
-          status: 'ok',
-          summary: platformIds.map((p) => `${p}: ${status.platformSlots.get(p)} slot(s)`).join(', '),
-        };
-      },
-    },
+    ...generationAndGridChecks({ client, gridUrl, platformIds: () => platformIds }),
   ];
 }

@@ -5,6 +5,7 @@ import { RunHeartbeat, type RunHeartbeatOptions } from './heartbeat';
 import { ABOVE_SERVER_TIMEOUT_MS, RESERVE_TIMEOUT_MS } from './http';
 import { type ClaimInclude, includeQueryValue, type ReserveInclude } from './include';
 import { type DeviceRequirement, requirementsToWire } from './requirements';
+import { RouterApi } from './router_api';
 import {
   type ClaimResponse,
   claimResponseSchema,
@@ -23,7 +24,6 @@ import {
   runListResponseSchema,
   runReadSchema,
 } from './schemas/run';
-import { SessionApi } from './session_api';
 import { retryTransientOnce } from './transient_retry';
 
 /** Arguments of {@link GridFleetClient.reserveDevices}. */
@@ -61,11 +61,13 @@ export interface ClaimRequest {
 }
 
 /**
- * Client of the GridFleet manager API (claim/release era, tolerant of the later era). Mirrors the
- * Python testkit's `GridFleetClient`. Configuration is read from the environment at call time unless
- * given to the constructor `(baseUrl?, options?)`.
+ * Client of the GridFleet manager API, both generations: the claim-era calls (claim, release, session
+ * registration; refused with GenerationMismatchError on a later manager) and the router-era ones
+ * (`cooldownDevice`, device groups, `reserved`/`groups` filters). Mirrors the Python testkit's
+ * `GridFleetClient`. Configuration is read from the environment at call time unless given to the
+ * constructor `(baseUrl?, options?)`.
  */
-export class GridFleetClient extends SessionApi {
+export class GridFleetClient extends RouterApi {
   /**
    * `POST /runs`: reserves devices. Sends all five body keys like the testkit.
    *
@@ -247,20 +249,23 @@ export class GridFleetClient extends SessionApi {
   /**
    * `POST /runs/{id}/claim`: leases one reserved device to a worker.
    *
-   * @throws NoClaimableDevicesError when nothing is claimable right now; UnknownIncludeError on a bad include.
+   * @throws NoClaimableDevicesError when nothing is claimable right now; UnknownIncludeError on a bad include;
+   *   GenerationMismatchError on a later-generation manager (there is no claim after the claim era).
    */
   async claimDevice(runId: string, request: ClaimRequest = {}): Promise<ClaimResponse> {
     const include = includeQueryValue(request.include, 'claimDevice');
-    return this.http.request({
-      method: 'POST',
-      path: `/runs/${pathSegment(runId, 'runId')}/claim`,
-      endpoint: 'POST /runs/{run_id}/claim',
-      runId,
-      query: include ? new URLSearchParams({ include }) : undefined,
-      body: request.workerId === undefined ? undefined : { worker_id: request.workerId },
-      signal: request.signal,
-      schema: claimResponseSchema,
-    });
+    return this.claimEraCall('claimDevice', insteadOfClaim(runId), () =>
+      this.http.request({
+        method: 'POST',
+        path: `/runs/${pathSegment(runId, 'runId')}/claim`,
+        endpoint: 'POST /runs/{run_id}/claim',
+        runId,
+        query: include ? new URLSearchParams({ include }) : undefined,
+        body: request.workerId === undefined ? undefined : { worker_id: request.workerId },
+        signal: request.signal,
+        schema: claimResponseSchema,
+      }),
+    );
   }
 
   /**
@@ -278,6 +283,10 @@ export class GridFleetClient extends SessionApi {
 
   /** `POST /runs/{id}/release`: gives a claimed device back (throws on any error). */
   async releaseDevice(runId: string, request: ReleaseRequest): Promise<ReleaseResponse> {
+    return this.claimEraCall('releaseDevice', INSTEAD_OF_RELEASE, () => this.#release(runId, request));
+  }
+
+  #release(runId: string, request: ReleaseRequest): Promise<ReleaseResponse> {
     return this.http.request({
       method: 'POST',
       path: `/runs/${pathSegment(runId, 'runId')}/release`,
@@ -297,10 +306,17 @@ export class GridFleetClient extends SessionApi {
     try {
       // A release lost to a transient failure keeps the device claimed for the rest of the run (other
       // workers wait for it); one retry is safe: a release that did land answers 409 "is not claimed".
-      await retryTransientOnce(
-        `release of device ${request.deviceId}`,
-        () => this.releaseDevice(runId, request),
-        { clock: this.clock, logger: this.logger },
+      // A framework 404 (no release route) stays "nothing to release" here; only a known later
+      // generation is refused up front.
+      await this.claimEraCall(
+        'releaseDeviceSafe',
+        INSTEAD_OF_RELEASE,
+        () =>
+          retryTransientOnce(`release of device ${request.deviceId}`, () => this.#release(runId, request), {
+            clock: this.clock,
+            logger: this.logger,
+          }),
+        false,
       );
       return true;
     } catch (error) {
@@ -317,14 +333,19 @@ export class GridFleetClient extends SessionApi {
     runId: string,
     request: ReleaseRequest & { reason: string; ttlSeconds: number },
   ): Promise<CooldownResult> {
-    return this.http.request({
-      method: 'POST',
-      path: `/runs/${pathSegment(runId, 'runId')}/devices/${pathSegment(request.deviceId, 'deviceId')}/release-with-cooldown`,
-      endpoint: 'POST /runs/{run_id}/devices/{device_id}/release-with-cooldown',
-      runId,
-      body: { worker_id: request.workerId, reason: request.reason, ttl_seconds: request.ttlSeconds },
-      schema: cooldownResultSchema,
-    });
+    return this.claimEraCall(
+      'releaseDeviceWithCooldown',
+      'delete the WebDriver session, then call cooldownDevice(runId, deviceId, { reason, ttlSeconds }) instead.',
+      () =>
+        this.http.request({
+          method: 'POST',
+          path: `/runs/${pathSegment(runId, 'runId')}/devices/${pathSegment(request.deviceId, 'deviceId')}/release-with-cooldown`,
+          endpoint: 'POST /runs/{run_id}/devices/{device_id}/release-with-cooldown',
+          runId,
+          body: { worker_id: request.workerId, reason: request.reason, ttl_seconds: request.ttlSeconds },
+          schema: cooldownResultSchema,
+        }),
+    );
   }
 
   /** Starts a background heartbeat for the run (first beat after one interval). */
@@ -335,6 +356,16 @@ export class GridFleetClient extends SessionApi {
   ): RunHeartbeat {
     return new RunHeartbeat(this, runId, { logger: this.logger, ...options, intervalSec }).start();
   }
+}
+
+const INSTEAD_OF_RELEASE =
+  'delete the WebDriver session instead (driver.deleteSession()); that gives the device back.';
+
+function insteadOfClaim(runId: string): string {
+  return (
+    `create the session at GRID_URL/run/${runId} instead (the router allocates one of the run's devices; ` +
+    '`gridfleet:deviceId` in the returned capabilities names it).'
+  );
 }
 
 function isTerminalConflict(error: unknown): boolean {

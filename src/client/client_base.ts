@@ -1,7 +1,9 @@
 import { type Clock, systemClock } from './clock';
 import { errorText } from './error_text';
+import { type Generation, GenerationMismatchError, isRetiredRoute } from './generation';
 import { HttpLayer, type HttpOptions } from './http';
 import { consoleLogger, type GridFleetLogger } from './logger';
+import { type ManagerGeneration, probeManagerGeneration } from './manager_probes';
 
 /** Options of {@link GridFleetClient}. */
 export interface GridFleetClientOptions extends Omit<HttpOptions, 'baseUrl'> {
@@ -9,6 +11,13 @@ export interface GridFleetClientOptions extends Omit<HttpOptions, 'baseUrl'> {
   readonly clock?: Clock;
   /** Sees suppressed failures (default: `console.warn`). */
   readonly logger?: GridFleetLogger;
+  /**
+   * The manager's generation, when known: claim-era calls then fail at once on a later manager. `auto`
+   * detects it (read-only probes, once per client) before the first claim-era call. Omitted: claim-era
+   * calls are sent, and the framework 404/405 a later manager answers is reported as
+   * {@link GenerationMismatchError}.
+   */
+  readonly generation?: Generation | 'auto';
 }
 
 /** Options of the session reporting calls. */
@@ -31,6 +40,9 @@ export class ClientBase {
   protected readonly clock: Clock;
   /** Receiver of suppressed failures. */
   protected readonly logger: GridFleetLogger;
+  readonly #generationOption: Generation | 'auto' | undefined;
+  #detection: Promise<ManagerGeneration> | undefined;
+  #detected: ManagerGeneration | undefined;
 
   /**
    * @param baseUrl - manager API base including `/api`; default `GRIDFLEET_API_URL` (read per call).
@@ -40,6 +52,68 @@ export class ClientBase {
     this.http = new HttpLayer({ ...options, baseUrl });
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? consoleLogger;
+    this.#generationOption = options.generation;
+  }
+
+  /** The manager's generation as far as this client knows it (the option, else a finished detection). */
+  get knownGeneration(): Generation | undefined {
+    const option = this.#generationOption;
+    return option !== undefined && option !== 'auto' ? option : this.#detected?.generation;
+  }
+
+  /**
+   * Detects the manager's generation from read-only probes (docs/manager-api.md, router era §1.2); the
+   * answer is cached per client (`refresh` probes again).
+   *
+   * @throws GenerationDetectionError when the manager is unreachable, rejects the credentials (401) or is
+   *   not a GridFleet manager.
+   */
+  async detectManagerGeneration(options: { refresh?: boolean } = {}): Promise<ManagerGeneration> {
+    if (options.refresh || this.#detection === undefined) {
+      const detection = probeManagerGeneration(this.http);
+      this.#detection = detection;
+      detection.then(
+        (found) => {
+          if (this.#detection === detection) this.#detected = found;
+        },
+        () => {
+          // A failed detection is not cached: the next call probes again.
+          if (this.#detection === detection) this.#detection = undefined;
+        },
+      );
+    }
+    return this.#detection;
+  }
+
+  /**
+   * Runs a claim-era call: refused up front when the manager is known (or, with `generation: 'auto'`,
+   * detected) to be of a later generation; a framework 404/405 answer (the retired route) becomes a
+   * {@link GenerationMismatchError} naming what to do instead unless `mapRetiredRoute` is false.
+   */
+  protected async claimEraCall<T>(
+    call: string,
+    instead: string,
+    send: () => Promise<T>,
+    mapRetiredRoute = true,
+  ): Promise<T> {
+    let generation = this.knownGeneration;
+    if (generation === undefined && this.#generationOption === 'auto') {
+      generation = (await this.detectManagerGeneration()).generation;
+    }
+    if (generation !== undefined && generation !== 'claim') {
+      throw new GenerationMismatchError({ call, generation, instead });
+    }
+    try {
+      return await send();
+    } catch (error) {
+      if (!mapRetiredRoute || !isRetiredRoute(error)) throw error;
+      throw new GenerationMismatchError({
+        call,
+        generation: null,
+        instead,
+        answer: `${error.status} {"detail":"${error.serverMessage}"} to ${error.method} ${error.url}`,
+      });
+    }
   }
 
   /** The API base URL requests go to right now. */

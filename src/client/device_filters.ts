@@ -4,8 +4,12 @@ export interface DeviceFilters {
   readonly packId?: string;
   /** Exact platform id. */
   readonly platformId?: string;
-  /** Chip status. */
-  readonly status?: 'available' | 'busy' | 'offline' | 'maintenance' | 'reserved';
+  /** Chip status (claim era: `reserved` too; router era: operational state only, `verifying` too). */
+  readonly status?: 'available' | 'busy' | 'offline' | 'maintenance' | 'reserved' | 'verifying';
+  /** Router era: whether the device has an active reservation (`status=reserved` is a 422 there). */
+  readonly reserved?: boolean;
+  /** Router era (backend ≥ 0.6): device group keys that must all match (one `group=` each). */
+  readonly groups?: readonly string[];
   /** Host uuid. */
   readonly hostId?: string;
   /** Exact identity value. */
@@ -26,7 +30,7 @@ export interface DeviceFilters {
   readonly hardwareTelemetryState?: 'unknown' | 'fresh' | 'stale' | 'unsupported';
   /** Needs-attention flag (sent as `true`/`false`). */
   readonly needsAttention?: boolean;
-  /** Tags that must all match exactly (sent as `tags.KEY=VALUE`). */
+  /** Claim era: tags that must all match exactly (sent as `tags.KEY=VALUE`; ignored by router-era managers). */
   readonly tags?: Readonly<Record<string, string>>;
   /** Sort column. */
   readonly sortBy?:
@@ -48,10 +52,11 @@ export interface DeviceFilters {
   readonly offset?: number;
 }
 
-const WIRE_NAMES: Record<Exclude<keyof DeviceFilters, 'tags'>, string> = {
+const WIRE_NAMES: Record<Exclude<keyof DeviceFilters, 'tags' | 'groups'>, string> = {
   packId: 'pack_id',
   platformId: 'platform_id',
   status: 'status',
+  reserved: 'reserved',
   hostId: 'host_id',
   identityValue: 'identity_value',
   connectionTarget: 'connection_target',
@@ -82,10 +87,17 @@ export function deviceFiltersToQuery(filters: DeviceFilters = {}): URLSearchPara
       }
       continue;
     }
+    if (key === 'groups') {
+      if (!Array.isArray(value) || value.some((group) => typeof group !== 'string' || group === '')) {
+        throw new TypeError('listDevices: groups must be an array of group keys such as ["lab-a"]');
+      }
+      for (const group of value as string[]) query.append('group', group);
+      continue;
+    }
     const wire = WIRE_NAMES[key as keyof typeof WIRE_NAMES];
     if (!wire) {
       throw new TypeError(
-        `listDevices: unknown filter '${key}'. Valid filters: ${[...Object.keys(WIRE_NAMES), 'tags'].join(', ')}.`,
+        `listDevices: unknown filter '${key}'. Valid filters: ${[...Object.keys(WIRE_NAMES), 'tags', 'groups'].join(', ')}.`,
       );
     }
     query.set(wire, typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value));

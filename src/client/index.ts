@@ -17,6 +17,13 @@ export {
 } from './client';
 export { ClientBase, type GridFleetClientOptions, type SuppressOptions } from './client_base';
 export { type Clock, interruptibleSleep, type SleepOutcome, systemClock } from './clock';
+export {
+  checkGridUrl,
+  type DetectGenerationOptions,
+  detectGeneration,
+  type GenerationReport,
+  type GridCheck,
+} from './detect_generation';
 export { DeviceApi } from './device_api';
 export { type DeviceFilters, deviceFiltersToQuery } from './device_filters';
 export { type SessionFinishedNotifier, wrapDeleteSession } from './driver_session';
@@ -50,6 +57,21 @@ export {
   UnknownIncludeError,
 } from './errors';
 export {
+  type Generation,
+  GenerationDetectionError,
+  type GenerationDetectionFailure,
+  GenerationMismatchError,
+  generationLabel,
+} from './generation';
+export {
+  type GridSlotSession,
+  type GridStatus,
+  GridStatusError,
+  parseGridStatus,
+  readGridStatus,
+  readRouterHealth,
+} from './grid_status';
+export {
   type HeartbeatSender,
   type HeartbeatStopReason,
   RunHeartbeat,
@@ -66,7 +88,9 @@ export {
 } from './http';
 export { CLAIM_INCLUDES, type ClaimInclude, includeQueryValue, type ReserveInclude } from './include';
 export { consoleLogger, type GridFleetLogger, silentLogger } from './logger';
+export type { ManagerGeneration } from './manager_probes';
 export { type DeviceRequirement, requirementsToWire } from './requirements';
+export { type CooldownRequest, RouterApi } from './router_api';
 export {
   type CleanupPolicy,
   type RunCleanup,

@@ -81,6 +81,22 @@ describe('device filters', () => {
   });
 });
 
+describe('router-era inputs', () => {
+  test('groups become one group= each (ANDed by the manager); reserved is a boolean', () => {
+    assert.equal(
+      deviceFiltersToQuery({ groups: ['lab-a', 'lab-b'], reserved: true }).toString(),
+      'group=lab-a&group=lab-b&reserved=true',
+    );
+    assert.throws(() => deviceFiltersToQuery({ groups: 'lab-a' as never }), /groups must be an array/);
+    assert.throws(() => deviceFiltersToQuery({ groups: [''] }), TypeError);
+  });
+  test('requirements carry groups', () => {
+    assert.deepEqual(requirementsToWire([{ packId: 'p', platformId: 'q', count: 1, groups: ['lab-a'] }]), [
+      { pack_id: 'p', platform_id: 'q', count: 1, groups: ['lab-a'] },
+    ]);
+  });
+});
+
 describe('requirements', () => {
   test('camelCase becomes snake_case; undefined keys are dropped', () => {
     assert.deepEqual(

@@ -12,8 +12,10 @@ export interface DeviceRequirement {
   readonly allocation?: 'all_available' | null;
   /** Floor for `all_available` (default 1); only with `all_available`. */
   readonly minCount?: number | null;
-  /** Tags that must all match exactly. */
+  /** Claim era: tags that must all match exactly (a router-era manager ignores them). */
   readonly tags?: Readonly<Record<string, string>> | null;
+  /** Router era (backend ≥ 0.6): device group keys the devices must all be in (unknown key → 422). */
+  readonly groups?: readonly string[] | null;
 }
 
 const WIRE: Record<keyof DeviceRequirement, string> = {
@@ -24,6 +26,7 @@ const WIRE: Record<keyof DeviceRequirement, string> = {
   allocation: 'allocation',
   minCount: 'min_count',
   tags: 'tags',
+  groups: 'groups',
 };
 
 /**

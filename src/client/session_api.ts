@@ -3,7 +3,7 @@ import { pathSegment, type SuppressOptions } from './client_base';
 import { DeviceApi } from './device_api';
 import { wrapDeleteSession } from './driver_session';
 import { SESSION_TIMEOUT_MS } from './http';
-import type { SessionStatus } from './schemas/common';
+import { type SessionStatus, sessionStatusSchema } from './schemas/common';
 import { type Session, sessionSchema } from './schemas/session';
 import {
   registrationFromCapabilities,
@@ -12,7 +12,7 @@ import {
 } from './session_fields';
 import { retryTransientOnce } from './transient_retry';
 
-const SESSION_STATUSES: readonly SessionStatus[] = ['running', 'passed', 'failed', 'error'];
+const SESSION_STATUSES: readonly SessionStatus[] = sessionStatusSchema.options;
 
 /** Session reporting of the client; failures are suppressed (logged) by default, like the testkit. */
 export class SessionApi extends DeviceApi {
@@ -22,14 +22,16 @@ export class SessionApi extends DeviceApi {
     return this.maybeSuppress(
       `register session ${fields.sessionId}`,
       () =>
-        this.http.request({
-          method: 'POST',
-          path: '/sessions',
-          endpoint: 'POST /sessions',
-          body,
-          timeoutMs: SESSION_TIMEOUT_MS,
-          schema: sessionSchema,
-        }),
+        this.claimEraCall('registerSession', 'drop the call: the manager records sessions itself.', () =>
+          this.http.request({
+            method: 'POST',
+            path: '/sessions',
+            endpoint: 'POST /sessions',
+            body,
+            timeoutMs: SESSION_TIMEOUT_MS,
+            schema: sessionSchema,
+          }),
+        ),
       options.suppressErrors ?? true,
     );
   }
@@ -52,7 +54,10 @@ export class SessionApi extends DeviceApi {
     const capabilities = (driver.capabilities ?? {}) as Record<string, unknown>;
     const derived = registrationFromCapabilities(sessionId, capabilities);
     const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-    wrapDeleteSession(driver, sessionId, this);
+    // On a manager known to be of a later generation there is no /finished to post: registerSession
+    // reports the mismatch, and deleteSession stays untouched.
+    const later = this.knownGeneration !== undefined && this.knownGeneration !== 'claim';
+    if (!later) wrapDeleteSession(driver, sessionId, this);
     return this.registerSession({ ...derived, ...defined, sessionId }, options);
   }
 
@@ -62,17 +67,22 @@ export class SessionApi extends DeviceApi {
       `notify session ${sessionId} finished`,
       async () => {
         // Idempotent (a second call is a no-op 204): one retry on a transient failure.
-        await retryTransientOnce(
-          `notify session ${sessionId} finished`,
+        await this.claimEraCall(
+          'notifySessionFinished',
+          'drop the call: deleting the WebDriver session ends it.',
           () =>
-            this.http.request({
-              method: 'POST',
-              path: `/sessions/${pathSegment(sessionId, 'sessionId')}/finished`,
-              endpoint: 'POST /sessions/{session_id}/finished',
-              timeoutMs: SESSION_TIMEOUT_MS,
-            }),
-          // maybeSuppress logs the failure when the retry fails too.
-          { clock: this.clock },
+            retryTransientOnce(
+              `notify session ${sessionId} finished`,
+              () =>
+                this.http.request({
+                  method: 'POST',
+                  path: `/sessions/${pathSegment(sessionId, 'sessionId')}/finished`,
+                  endpoint: 'POST /sessions/{session_id}/finished',
+                  timeoutMs: SESSION_TIMEOUT_MS,
+                }),
+              // maybeSuppress logs the failure when the retry fails too.
+              { clock: this.clock },
+            ),
         );
         return true;
       },
@@ -81,7 +91,11 @@ export class SessionApi extends DeviceApi {
     return done === true;
   }
 
-  /** `PATCH /sessions/{id}/status`. Errors suppressed by default (logged, null returned). */
+  /**
+   * `PATCH /sessions/{id}/status` (`pending` is router era only). Router era: send it after the WebDriver
+   * DELETE; before it, it ends the session row (docs/manager-api.md, router era §5.4). Errors suppressed
+   * by default (logged, null returned).
+   */
   async updateSessionStatus(
     sessionId: string,
     status: SessionStatus,

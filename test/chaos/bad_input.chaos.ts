@@ -5,7 +5,7 @@
  * any device is reserved (the lab's request log shows no `POST /api/runs`).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
@@ -19,7 +19,7 @@ const FEATURE = `Feature: Bad input
   Scenario: Needs a device
     When I look at the screen
 `;
-const RESULTS = path.resolve(__dirname, 'bad_input_results.json');
+const RESULTS = path.resolve(__dirname, '..', '..', '.results', 'chaos', 'bad_input_results.json');
 const CONCURRENCY = 3;
 
 /** The demo lab with the disabled Espresso pack enabled and offering android_mobile too. */
@@ -107,6 +107,7 @@ describe('bad input fails clearly before any device is reserved', { timeout: 600
     outcomes.sort(
       (a, b) => BAD_INPUTS.findIndex((x) => x.id === a.id) - BAD_INPUTS.findIndex((x) => x.id === b.id),
     );
+    mkdirSync(path.dirname(RESULTS), { recursive: true });
     writeFileSync(RESULTS, `${JSON.stringify(outcomes, null, 2)}\n`);
     assert.deepEqual(failures, [], failures.join('\n\n=====\n\n'));
   });

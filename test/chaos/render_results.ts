@@ -1,14 +1,21 @@
 /**
- * Prints test/chaos/results.json as the Markdown table of docs/reliability.md
+ * Prints .results/chaos/results.json (git-ignored, written by the chaos rows) as the Markdown table of
+ * docs/reliability.md
  * (`npx node --require ts-node/register test/chaos/render_results.ts`).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { RESULTS_FILE, type RowFigures } from './support/chaos_row';
 import { FAST_ROWS, FULL_ROWS } from './support/rows';
 
 /** Rows that check a message (the others recover, or only need the exit code). */
 const CHECKED = new Set([...FAST_ROWS, ...FULL_ROWS].filter((r) => r.message).map((r) => r.id));
 
+if (!existsSync(RESULTS_FILE)) {
+  console.error(
+    `${RESULTS_FILE} does not exist: run the chaos rows first (npm run test:chaos), they write their figures there`,
+  );
+  process.exit(1);
+}
 const { generated_at, rows } = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as {
   generated_at: string;
   rows: Record<string, RowFigures>;

@@ -3,7 +3,7 @@
  * lane), 5% random manager 5xx on every endpoint. Checks the matrix invariants (no leak, every status
  * right, exit code consistent) and samples the cucumber process's resident memory (VmRSS, one process:
  * cucumber's workers are threads): after warm-up (at 20% of the run) and at the end; the end must be
- * within 20% of the warm-up figure. Figures go to test/chaos/results.json under `soak`.
+ * within 20% of the warm-up figure. Figures go to .results/chaos/results.json under `soak`.
  */
 import { readFileSync } from 'node:fs';
 import { liveChildPids } from '../support';

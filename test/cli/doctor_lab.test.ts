@@ -65,6 +65,7 @@ describe('gridfleet-cucumber doctor (lab only)', { timeout: 180_000 }, () => {
       manager: 'ok',
       credentials: 'ok',
       catalog: 'ok',
+      generation: 'ok',
       grid: 'fail',
       'grid-slots': 'skipped',
     });
@@ -72,6 +73,10 @@ describe('gridfleet-cucumber doctor (lab only)', { timeout: 180_000 }, () => {
     assert.match(
       report.checks.find((c) => c.id === 'catalog')?.summary ?? '',
       /appium-uiautomator2\/android_tv/,
+    );
+    assert.match(
+      report.checks.find((c) => c.id === 'generation')?.summary ?? '',
+      /^claim era \(GridFleet 0\.1\)$/,
     );
     const grid = report.checks.find((c) => c.id === 'grid');
     assert.match(grid?.summary ?? '', /no answer from .*\/status/);

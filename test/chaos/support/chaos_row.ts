@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedLab } from '../../../src/lab/lab_file';
 import type { RunningStack } from '../../../src/stack';
@@ -12,7 +12,7 @@ import { expectedSessionStatuses, readScenarioAttempts } from './scenario_result
 import type { TcpProxy } from './tcp_proxy';
 
 /** Where the suite writes its figures (read by docs/reliability.md). */
-export const RESULTS_FILE = path.resolve(__dirname, '..', 'results.json');
+export const RESULTS_FILE = path.resolve(__dirname, '..', '..', '..', '.results', 'chaos', 'results.json');
 
 /** What a row may touch while cucumber runs. */
 export interface ChaosContext {
@@ -127,10 +127,12 @@ const TERMINAL = new Set(['completed', 'cancelled', 'expired', 'failed']);
 
 /**
  * Merges figures into results.json (rows keyed by id; files run one at a time). `CHAOS_RECORD=0` (set by
- * `npm test`) skips it, so a routine test run leaves the checked-in figures alone.
+ * `npm test`) skips it, so a routine test run leaves the recorded figures alone. The file is git-ignored:
+ * docs/reliability.md keeps its own table of the figures (test/chaos/render_results.ts prints it).
  */
 export function recordFigures(figures: RowFigures): void {
   if (process.env.CHAOS_RECORD === '0') return;
+  mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
   const current = existsSync(RESULTS_FILE)
     ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as { rows: Record<string, RowFigures> })
     : { rows: {} };

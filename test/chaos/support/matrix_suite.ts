@@ -8,7 +8,7 @@ import { TcpProxy } from './tcp_proxy';
 
 /**
  * Declares a node:test suite running `rows` against one local stack (Grid + Appium) and a chaos lab behind
- * a TCP proxy. Each row is one test; its figures land in `test/chaos/results.json`.
+ * a TCP proxy. Each row is one test; its figures land in `.results/chaos/results.json`.
  */
 export function matrixSuite(title: string, rows: readonly ChaosRow[]): void {
   // A short Grid queue timeout keeps the session-request-timeout row quick (no other row queues).

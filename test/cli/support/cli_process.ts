@@ -67,7 +67,14 @@ export async function removeProject(dir: string): Promise<void> {
 /** The doctor's `--json` report. */
 export interface DoctorJson {
   ready: boolean;
-  checks: Array<{ id: string; status: string; summary: string; fix?: string; attempts: number }>;
+  checks: Array<{
+    id: string;
+    title: string;
+    status: string;
+    summary: string;
+    fix?: string;
+    attempts: number;
+  }>;
 }
 
 /** Parses `doctor --json` output and returns the check statuses by id, plus the report. */
