@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FAKE_APP_PATH } from '../../src/stack/paths';
+import { freePort } from '../support';
 import { fakeBody, gridFixture, startGate } from './support';
 
 const fx = gridFixture({ appium: true });
@@ -201,5 +202,22 @@ describe('create-session, created path', () => {
     assert.ok(await fx.appium.alive(again.body.session_id));
     assert.deepEqual(await grid.routes(), [{ session_id: again.body.session_id, target: fx.appium.url }]);
     await endAsRouter(again.body.session_id);
+  });
+
+  test('after an unreachable Appium the next matching device is tried at once', async () => {
+    await fx.start({ appium_url: fx.appium.url }, 2, [`http://127.0.0.1:${await freePort()}`]);
+    const { runId } = await grid.reserve(2);
+    const state = (await grid.admin('GET', '/state')).body;
+    const [broken, healthy] = state.devices.map((d: { id: string }) => d.id);
+    const r = await grid.create(fakeBody(), { run_id: runId, budgetMs: 60_000 });
+    assert.equal(r.body.status, 'created', r.text);
+    assert.equal(r.body.device_id, healthy);
+    const rows = await grid.sessions();
+    const failed = rows.find((s) => s.device_id === broken);
+    assert.equal(failed?.error_type, 'allocation_failed');
+    assert.match(String(failed?.error_message), /^appium unreachable: /);
+    const after = (await grid.admin('GET', '/state')).body.devices;
+    assert.equal(after.find((d: { id: string }) => d.id === broken).operational_state, 'offline');
+    await endAsRouter(r.body.session_id);
   });
 });
