@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { GridFleetClient } from '../client';
 import { retryClaim } from '../client/claim_retry';
 import type { Clock } from '../client/clock';
-import { type RunningLab, startLab } from '../lab';
+import { type RunningLab, startLab } from '../../lab/src/manager';
 import { coordinatorClaimWakeUp } from './claim_wakeup';
 import { RunCoordinator } from './coordinator';
 import { hostedCoordinator } from './coordinator_host';

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_LAB_PATH, loadLabFile, type ResolvedLab } from '../lab/lab_file';
+import { DEMO_LAB_PATH, loadLabFile, type ResolvedLab } from '../manager/lab_file';
 import { resolveStackBinaries } from './dependencies';
 import { StackError } from './errors';
 import { guardDetachedChildren } from './exit_guard';

@@ -2,12 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ResolvedLab } from '../lab/lab_file';
+import type { ResolvedLab } from '../manager/lab_file';
 import { StackError } from './errors';
 import { spawnServer } from './processes';
 
 /** The lab module, loaded only when the lab runs in-process. */
-type LabModule = typeof import('../lab/index');
+type LabModule = typeof import('../manager/index');
 
 /** A started lab: either in this process or a child process. */
 export type LabHandle = InProcessLabHandle | ChildLabHandle;
@@ -47,7 +47,7 @@ export async function startLabInProcess(
   // Required lazily: the lab module is only needed when the stack runs it in-process.
   let startLab: LabModule['startLab'];
   try {
-    ({ startLab } = require('../lab/index') as LabModule);
+    ({ startLab } = require('../manager/index') as LabModule);
   } catch (err) {
     throw new StackError(
       `Cannot load the lab module (src/lab/index) to run the lab in-process: ${(err as Error).message}`,
@@ -72,7 +72,7 @@ export interface LabCli {
  */
 export function resolveLabCli(): LabCli {
   const ts = __filename.endsWith('.ts');
-  const file = path.join(__dirname, '..', 'lab', ts ? 'cli.ts' : 'cli.js');
+  const file = path.join(__dirname, '..', 'manager', ts ? 'cli.ts' : 'cli.js');
   if (!fs.existsSync(file)) {
     throw new StackError(
       `The lab CLI ${file} is missing; build the package (npm run build) or reinstall it.`,
