@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { DEFAULT_PORTS, isPortFree, type RunningStack, type StackPorts, startStack } from '../src/stack';
+import { DEFAULT_PORTS, isPortFree, type RunningStack, type StackPorts, startStack } from '../lab/src/stack';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const CUCUMBER_BIN = path.join(

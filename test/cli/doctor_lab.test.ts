@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type RunningLab, startLab } from '../../src/lab';
+import { type RunningLab, startLab } from '../../lab/src/manager';
 import { freePort } from '../support';
 import { runProcess } from '../support/run_process';
 import {

@@ -10,7 +10,7 @@ import {
   GenerationMismatchError,
   GridFleetClient,
 } from '../../src/client';
-import { type RunningLab, startLab } from '../../src/lab';
+import { type RunningLab, startLab } from '../../lab/src/manager';
 import { freePort } from '../support';
 import { routerExchange } from './fixtures/transcript';
 import {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FAKE_APP_PATH } from '../../src/stack/paths';
+import { FAKE_APP_PATH } from '../../lab/src/stack/paths';
 import { freePort } from '../support';
 import { fakeBody, gridFixture, startGate } from './support';
 

@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before } from 'node:test';
-import { parseLabFile, type ResolvedLab } from '../../src/lab/lab_file';
-import { type RunningLab, startLab } from '../../src/lab/server';
-import { type CallResult, call } from '../../src/lab/test_support/http';
-import { resolveStackBinaries } from '../../src/stack/dependencies';
-import { spawnServer, terminateAll } from '../../src/stack/processes';
-import { appiumProbe, waitUntilReady } from '../../src/stack/readiness';
+import { parseLabFile, type ResolvedLab } from '../../lab/src/manager/lab_file';
+import { type RunningLab, startLab } from '../../lab/src/manager/server';
+import { type CallResult, call } from '../../lab/src/manager/test_support/http';
+import { resolveStackBinaries } from '../../lab/src/stack/dependencies';
+import { spawnServer, terminateAll } from '../../lab/src/stack/processes';
+import { appiumProbe, waitUntilReady } from '../../lab/src/stack/readiness';
 import { freePort } from '../support';
 
 /** A running Appium (fake driver) server. */

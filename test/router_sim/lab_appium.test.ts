@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { RunningLab } from '../../src/lab';
-import { call } from '../../src/lab/test_support/http';
-import { type RunningRouter, startRouter } from '../../src/router_sim';
+import type { RunningLab } from '../../lab/src/manager';
+import { call } from '../../lab/src/manager/test_support/http';
+import { type RunningRouter, startRouter } from '../../lab/src/router';
 import { type FakeAppium, startFakeAppium, startFakeLab } from '../internal_grid/support';
 import { waitFor } from '../support';
 

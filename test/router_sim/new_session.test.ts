@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
-import type { RouterOptions, RunningRouter } from '../../src/router_sim';
+import type { RouterOptions, RunningRouter } from '../../lab/src/router';
 import {
   created,
   queued,
   type ScriptedManager,
   startScriptedRouter,
-} from '../../src/router_sim/test_support/scripted_manager';
+} from '../../lab/src/router/test_support/scripted_manager';
 import { waitFor } from '../support';
 
 const RUN = '27ac470c-2d34-4615-8822-c1b7b648ce7a';

@@ -1,5 +1,5 @@
 /**
- * `npm run lab` / `npm run lab:down` (src/stack/cli.ts) as real processes on free ports.
+ * `npm run lab` / `npm run lab:down` (gridfleet-lab up / down, lab/src/cli.ts) as real processes on free ports.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { isPortFree } from '../../src/stack';
-import { readPidFiles } from '../../src/stack/pid_files';
-import { isAlive } from '../../src/stack/processes';
+import { isPortFree } from '../../lab/src/stack';
+import { readPidFiles } from '../../lab/src/stack/pid_files';
+import { isAlive } from '../../lab/src/stack/processes';
 import { waitFor } from '../support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -18,7 +18,7 @@ const CLI = [
   process.execPath,
   '--require',
   'ts-node/register',
-  path.join(ROOT, 'src', 'stack', 'cli.ts'),
+  path.join(ROOT, 'lab', 'src', 'cli.ts'),
 ] as const;
 const cleanups: (() => Promise<void>)[] = [];
 

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readPidFiles } from '../../src/stack/pid_files';
-import { isAlive } from '../../src/stack/processes';
+import { readPidFiles } from '../../lab/src/stack/pid_files';
+import { isAlive } from '../../lab/src/stack/processes';
 import { waitFor, withStack } from '../support';
 
 describe('local stack, router generation', () => {

@@ -7,9 +7,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { isPortFree, readStackInfo, StackError, startStack, stopRecordedStack } from '../../src/stack';
-import { readPidFiles } from '../../src/stack/pid_files';
-import { isAlive } from '../../src/stack/processes';
+import { isPortFree, readStackInfo, StackError, startStack, stopRecordedStack } from '../../lab/src/stack';
+import { readPidFiles } from '../../lab/src/stack/pid_files';
+import { isAlive } from '../../lab/src/stack/processes';
 import { freePort, liveChildPids } from '../support';
 
 const stateDirs: string[] = [];

@@ -4,7 +4,7 @@
  * lab on a free port that is closed again by {@link ContractTarget.close}. This is the only file of the
  * suite that imports from `src/` (to start that default lab).
  */
-import { startLab } from '../../../src/lab';
+import { startLab } from '../../../lab/src/manager';
 import { ApiClient, type Credentials } from './http';
 import { isObject } from './wire';
 

@@ -16,12 +16,13 @@ export interface RecordedStop {
 }
 
 /** What each server's command line contains, so a reused PID is never killed. */
-const MARKERS: Record<string, string> = {
-  cli: `stack${path.sep}cli`,
-  lab: 'lab',
-  appium: 'appium',
-  grid: 'selenium-server',
-  router: `router_sim${path.sep}cli`,
+const MARKERS: Record<string, readonly string[]> = {
+  // `gridfleet-lab up` (bin), `lab/src/cli.ts` / `dist/cli.js` (the package CLI) or the stack CLI itself.
+  cli: ['gridfleet-lab', `${path.sep}cli.`, `stack${path.sep}cli`],
+  lab: ['lab'],
+  appium: ['appium'],
+  grid: ['selenium-server'],
+  router: [`router${path.sep}cli`],
 };
 
 /**
@@ -35,11 +36,11 @@ export async function stopRecordedStack(stateDir: string = defaultStateDir()): P
   const results: RecordedStop[] = [];
   const toStop: { name: string; pid: number }[] = [];
   for (const record of records) {
-    const marker = MARKERS[record.name];
+    const markers = MARKERS[record.name];
     const cmdline = commandLineOf(record.pid);
     if (!isAlive(record.pid)) {
       results.push({ name: record.name, pid: record.pid, result: 'not-running' });
-    } else if (marker && cmdline !== undefined && !cmdline.includes(marker)) {
+    } else if (markers && cmdline !== undefined && !markers.some((m) => cmdline.includes(m))) {
       results.push({ name: record.name, pid: record.pid, result: 'skipped' });
     } else {
       toStop.push(record);

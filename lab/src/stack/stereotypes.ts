@@ -1,4 +1,4 @@
-import type { LabDevice, LabPlatform, ResolvedLab } from '../lab/lab_file';
+import type { LabDevice, LabPlatform, ResolvedLab } from '../manager/lab_file';
 import { StackError } from './errors';
 
 /** A Grid slot stereotype: the capabilities one lab device advertises. */

@@ -2,12 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { LabSettings, ResolvedLab } from '../lab/lab_file';
+import type { LabSettings, ResolvedLab } from '../manager/lab_file';
 import { StackError } from './errors';
 import { spawnServer } from './processes';
 
 /** The lab module, loaded only when the lab runs in-process. */
-type LabModule = typeof import('../lab/index');
+type LabModule = typeof import('../manager/index');
 
 /** A started lab: either in this process or a child process. */
 export type LabHandle = InProcessLabHandle | ChildLabHandle;
@@ -50,10 +50,10 @@ export async function startLabInProcess(
   // Required lazily: the lab module is only needed when the stack runs it in-process.
   let startLab: LabModule['startLab'];
   try {
-    ({ startLab } = require('../lab/index') as LabModule);
+    ({ startLab } = require('../manager/index') as LabModule);
   } catch (err) {
     throw new StackError(
-      `Cannot load the lab module (src/lab/index) to run the lab in-process: ${(err as Error).message}`,
+      `Cannot load the lab module (lab/src/manager/index) to run the lab in-process: ${(err as Error).message}`,
     );
   }
   const handle = await startLab({ lab, port, host, settings });
@@ -69,12 +69,12 @@ export interface LabCli {
 }
 
 /**
- * The CLI of a sibling module (`lab`, `router_sim`) next to this one: `.ts` under ts-node, `.js`
+ * The CLI of a sibling module (`manager`, `router`) next to this one: `.ts` under ts-node, `.js`
  * once compiled.
  *
  * @throws StackError when it is missing.
  */
-export function resolveLabCli(module: 'lab' | 'router_sim' = 'lab'): LabCli {
+export function resolveLabCli(module: 'manager' | 'router' = 'manager'): LabCli {
   const ts = __filename.endsWith('.ts');
   const file = path.join(__dirname, '..', module, ts ? 'cli.ts' : 'cli.js');
   if (!fs.existsSync(file)) {

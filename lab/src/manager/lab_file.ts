@@ -10,7 +10,7 @@ import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-/** Absolute path of the bundled demo lab (`assets/labs/demo.yaml`), valid from `src/lab` and `dist/lab`. */
+/** Absolute path of the bundled demo lab (`assets/labs/demo.yaml`), valid from `lab/src/manager` and `lab/dist/manager`. */
 export const DEMO_LAB_PATH: string = resolve(__dirname, '..', '..', 'assets', 'labs', 'demo.yaml');
 
 /**

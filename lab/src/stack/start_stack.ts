@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_LAB_PATH, loadLabFile, type ResolvedLab } from '../lab/lab_file';
+import { DEMO_LAB_PATH, loadLabFile, type ResolvedLab } from '../manager/lab_file';
 import { resolveStackBinaries } from './dependencies';
 import { StackError } from './errors';
 import { guardDetachedChildren } from './exit_guard';
@@ -140,7 +140,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     }
   }
   const binaries = resolveStackBinaries(undefined, { grid: generation === 'claim' });
-  const routerCli = generation === 'router' ? resolveLabCli('router_sim') : undefined;
+  const routerCli = generation === 'router' ? resolveLabCli('router') : undefined;
   const devices = buildStackDevices(lab, FAKE_APP_PATH);
   for (const d of nonFakeDevices(devices)) {
     log(

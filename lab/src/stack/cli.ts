@@ -113,7 +113,8 @@ async function down(values: Record<string, string | undefined>): Promise<void> {
   for (const r of results) print(`${r.name.padEnd(7)} pid ${String(r.pid).padEnd(8)} ${words[r.result]}`);
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs `up` or `down` with the given arguments (without the leading `node script`). */
+export async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -135,11 +136,14 @@ async function main(argv: string[]): Promise<void> {
   throw new StackError(`Unknown command "${positionals.join(' ')}"; use "up" or "down".\n${USAGE}`);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
+/** Prints a failure of {@link main} the way the CLI reports it and exits 1. */
+export function reportFailure(err: unknown): never {
   const argsError = (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS') === true;
   const known = argsError || err instanceof StackError || (err as Error)?.name === 'LabFileError';
   const message = known ? (err as Error).message : String((err as Error)?.stack ?? err);
   const hint = argsError ? `\n${USAGE}` : '';
-  process.stderr.write(`gridfleet stack: ${message}${hint}\n`);
+  process.stderr.write(`gridfleet-lab: ${message}${hint}\n`);
   process.exit(1);
-});
+}
+
+if (require.main === module) main(process.argv.slice(2)).catch(reportFailure);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { FAKE_APP_PATH as LAB_FAKE_APP_PATH } from '../lab/lab_file';
+import { FAKE_APP_PATH as LAB_FAKE_APP_PATH } from '../manager/lab_file';
 
 /**
  * Root of the gridfleet-cucumber package. This file lives in `src/stack` (ts-node) or `dist/stack`

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEMO_LAB_PATH, loadLabFile, parseLabFile } from '../lab/lab_file';
+import { DEMO_LAB_PATH, loadLabFile, parseLabFile } from '../manager/lab_file';
 import { StackError } from './errors';
 import { buildStackDevices, nonFakeDevices } from './stereotypes';
 

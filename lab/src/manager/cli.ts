@@ -19,7 +19,7 @@ Options:
   --lifecycle L     claim-era (default) or target, overriding the lab file's setting
   -h, --help        show this help
 
-Test-only admin routes live under /lab/ (see src/lab/README.md).`;
+Test-only admin routes live under /lab/ (see lab/README.md).`;
 
 function fail(message: string, code: number): never {
   process.stderr.write(`gridfleet-lab: ${message}\n`);

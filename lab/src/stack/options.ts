@@ -1,4 +1,4 @@
-import type { ResolvedLab } from '../lab/lab_file';
+import type { ResolvedLab } from '../manager/lab_file';
 import { StackError } from './errors';
 import { freePort, STACK_HOST } from './ports';
 
