@@ -16,6 +16,9 @@ import { registerCatalogRoutes } from './routes/catalog';
 import { registerClaimRoutes } from './routes/claims';
 import { registerDeviceRoutes } from './routes/devices';
 import { registerInternalGridRoutes } from './routes/internal_grid';
+import { registerRouterDeviceRoutes } from './routes/router_era/devices';
+import { registerRouterRunDeviceRoutes } from './routes/router_era/run_devices';
+import { registerRouterSessionRoutes } from './routes/router_era/sessions';
 import { registerRunRoutes } from './routes/runs';
 import { registerSessionRoutes } from './routes/sessions';
 import { LabClock } from './state/clock';
@@ -160,12 +163,21 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     status: 200,
     body: { status: 'healthy', checks: { database: 'ok' } },
   }));
+  const router = settings.generation === 'router';
   registerCatalogRoutes(api, store);
-  registerDeviceRoutes(api, store);
-  registerRunRoutes(api, store);
-  registerClaimRoutes(api, store);
-  registerSessionRoutes(api, store);
-  if (settings.generation === 'router') registerInternalGridRoutes(api, store);
+  if (router) {
+    // docs/manager-api.md, router era §3, §8: retired routes are simply not registered (framework 404/405).
+    registerRouterDeviceRoutes(api, store);
+    registerRunRoutes(api, store);
+    registerRouterRunDeviceRoutes(api, store);
+    registerRouterSessionRoutes(api, store);
+    registerInternalGridRoutes(api, store);
+  } else {
+    registerDeviceRoutes(api, store);
+    registerRunRoutes(api, store);
+    registerClaimRoutes(api, store);
+    registerSessionRoutes(api, store);
+  }
   const admin = new Router();
   registerAdminRoutes(admin, { store, faults, log });
 
@@ -273,10 +285,13 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     let r: LabResponse;
     let headerId: string | null = requestId;
     try {
-      if (settings.auth.enabled && isProtected(path)) {
+      // The claim era checks auth before routing; the router era per matched route (router era §2).
+      const checkAuth = (message: string) => {
+        if (!settings.auth.enabled || !isProtected(path)) return;
         ctx.user = basicUser(req.headers.authorization, settings);
-        if (ctx.user === null) throw new ApiError(401, 'Authentication is required');
-      }
+        if (ctx.user === null) throw new ApiError(401, message);
+      };
+      if (!router) checkAuth('Authentication is required');
       if (shuttingDown && !path.startsWith('/health/') && path !== '/api/health') {
         throw new ApiError(
           503,
@@ -286,12 +301,14 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
         );
       }
       let m: ReturnType<Router['match']>;
+      let redirected = false;
       try {
         m = api.match(method, path);
       } catch (err) {
         const redirect =
           err instanceof FrameworkError && err.status === 404 ? api.slashRedirect(method, path) : null;
         if (redirect === null) throw err;
+        redirected = true;
         m = {
           handler: () => ({
             status: 307,
@@ -300,6 +317,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
           params: {},
         };
       }
+      if (router && !redirected) checkAuth('Authentication required');
       r = await m.handler({ ...ctx, params: m.params });
     } catch (err) {
       if (err instanceof ApiError)

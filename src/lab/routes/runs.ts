@@ -76,11 +76,13 @@ export const RUN_LIST_QUERY: Record<string, FieldSpec> = {
 export function registerRunRoutes(router: Router, store: LabStore): void {
   const now = () => store.clock.now();
 
-  router.add('POST', '/api/runs', (ctx) => {
-    const { body, query } = parseRequest(ctx, { body: RUN_CREATE, query: { include: { kind: 'str' } } });
-    const includes = parseIncludes(query.include as string | null, false);
-    return ok(createRun(store, body as unknown as RunCreate, includes), 201);
-  });
+  // The router generation's reserve lives in router_era/run_devices.ts.
+  if (store.settings.generation !== 'router')
+    router.add('POST', '/api/runs', (ctx) => {
+      const { body, query } = parseRequest(ctx, { body: RUN_CREATE, query: { include: { kind: 'str' } } });
+      const includes = parseIncludes(query.include as string | null, false);
+      return ok(createRun(store, body as unknown as RunCreate, includes), 201);
+    });
 
   router.add('GET', '/api/runs', (ctx) => {
     const { query } = parseRequest(ctx, { query: RUN_LIST_QUERY });
