@@ -7,16 +7,6 @@ import { ok, parseRequest } from './common';
 
 /** Registers the catalog route. */
 export function registerCatalogRoutes(router: Router, store: LabStore): void {
-  // On the manager `/api/driver-packs/catalog` also matches the admin routes `DELETE` / `PATCH
-  // /api/driver-packs/{pack_id}` with pack id "catalog" (no such pack): 404, or 422 without a body.
-  router.add('DELETE', '/api/driver-packs/catalog', () => {
-    throw new ApiError(404, "Pack 'catalog' not found");
-  });
-  router.add('PATCH', '/api/driver-packs/catalog', (ctx) => {
-    parseRequest(ctx, { bodyDict: true });
-    throw new ApiError(404, "Pack 'catalog' not found");
-  });
-
   router.add('GET', '/api/driver-packs/catalog', () => {
     const packs = [...store.lab.packs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return ok({
@@ -44,5 +34,15 @@ export function registerCatalogRoutes(router: Router, store: LabStore): void {
         return catalogPack(pack, usage);
       }),
     });
+  });
+
+  // On the manager `/api/driver-packs/catalog` also matches the admin routes `DELETE` / `PATCH
+  // /api/driver-packs/{pack_id}` with pack id "catalog" (no such pack): 404, or 422 without a body.
+  router.add('DELETE', '/api/driver-packs/catalog', () => {
+    throw new ApiError(404, "Pack 'catalog' not found");
+  });
+  router.add('PATCH', '/api/driver-packs/catalog', (ctx) => {
+    parseRequest(ctx, { bodyDict: true });
+    throw new ApiError(404, "Pack 'catalog' not found");
   });
 }
