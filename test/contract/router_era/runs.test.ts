@@ -87,7 +87,11 @@ describe('router era: reserve (§6.2)', () => {
     const run = await runs.reserve([{ pack_id: PACK, platform_id: PLATFORM, allocation: 'all_available' }]);
     const n = (run.devices as Json[]).length;
     const res = await runs.create({ name: uniqueName('short'), requirements: [req(1)] });
-    const error = expectError(res, 'shortfall', { status: 409, code: 'CONFLICT', message: /^Not enough devices/ });
+    const error = expectError(res, 'shortfall', {
+      status: 409,
+      code: 'CONFLICT',
+      message: /^Not enough devices/,
+    });
     const message = String(error.message);
     assert.ok(
       message.startsWith(
