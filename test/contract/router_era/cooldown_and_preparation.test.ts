@@ -205,6 +205,7 @@ describe('router era: cooldown and preparation failure (§3.8, §3.9)', () => {
         method: 'POST',
         path: '/api/runs/*/devices/*/preparation-failed',
         status: 503,
+        code: 'SERVICE_UNAVAILABLE',
         message,
         headers: { 'Retry-After': '1' },
         times: 1,
