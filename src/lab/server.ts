@@ -26,6 +26,7 @@ import { InternalServerError } from './state/devices';
 import { sweep } from './state/grid_sweep';
 import { pollGrid } from './state/grid_sync';
 import { LabStore } from './state/store';
+import { stopWaiters } from './state/tickets';
 
 /** Options of {@link startLab}. */
 export interface StartLabOptions {
@@ -56,6 +57,8 @@ export interface RunningLab {
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Paths the manager's 30 s request watchdog leaves alone (the create-session long-poll). */
+const NO_WATCHDOG_PATHS = new Set(['/internal/grid/create-session']);
 const OPEN_API_PATHS = new Set(['/api/health', '/api/auth/login', '/api/auth/session']);
 
 function isProtected(path: string): boolean {
@@ -268,9 +271,11 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     const fault = faults.match(method, path);
     if (fault) {
       if (fault.latency_ms) {
-        await new Promise((r) => setTimeout(r, Math.min(fault.latency_ms ?? 0, REQUEST_TIMEOUT_MS)));
+        const watched = !NO_WATCHDOG_PATHS.has(path);
+        const latency = fault.latency_ms ?? 0;
+        await new Promise((r) => setTimeout(r, watched ? Math.min(latency, REQUEST_TIMEOUT_MS) : latency));
         // The manager cuts requests off after 30 s with 504 REQUEST_TIMEOUT.
-        if ((fault.latency_ms ?? 0) >= REQUEST_TIMEOUT_MS) {
+        if (watched && latency >= REQUEST_TIMEOUT_MS) {
           const message = 'The request exceeded the maximum execution time';
           const timeout = new ApiError(504, message, {}, 'REQUEST_TIMEOUT');
           send(res, { status: 504, body: timeout.body(requestId) }, requestId);
@@ -391,6 +396,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
         clearInterval(sweeper);
         if (gridPoller) clearInterval(gridPoller);
         shuttingDown = true;
+        stopWaiters(store);
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),

@@ -6,20 +6,12 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, afterEach, before, describe, test } from 'node:test';
-import type { RunningLab } from '../../src/lab/server';
+import { after, before, describe, test } from 'node:test';
 import { freePort } from '../support';
-import { fakeBody, routerSide, startFakeLab } from './support';
+import { fakeBody, gridFixture } from './support';
 
-let lab: RunningLab | undefined;
-const grid = routerSide(() => {
-  if (!lab) throw new Error('no lab');
-  return lab;
-});
-afterEach(async () => {
-  await lab?.close();
-  lab = undefined;
-});
+const fx = gridFixture();
+const { grid } = fx;
 
 /** A server answering every request with one fixed status and body. */
 let broken: http.Server;
@@ -49,7 +41,7 @@ async function deviceStates(): Promise<string[]> {
 
 describe('Appium create failures', () => {
   test('unreachable Appium with budget to spare: the row fails, the device goes offline, the request re-queues under a fresh ticket', async () => {
-    lab = await startFakeLab({ appium_url: `http://127.0.0.1:${await freePort()}` }, 1);
+    await fx.start({ appium_url: `http://127.0.0.1:${await freePort()}` }, 1);
     const { runId } = await grid.reserve(1);
     const first = await grid.create(fakeBody(), { run_id: runId, budgetMs: 60_000 });
     assert.equal(first.status, 200, first.text);
@@ -75,7 +67,7 @@ describe('Appium create failures', () => {
   });
 
   test('unreachable Appium with less than 20 s of budget left → create_error at once', async () => {
-    lab = await startFakeLab({ appium_url: `http://127.0.0.1:${await freePort()}` }, 1);
+    await fx.start({ appium_url: `http://127.0.0.1:${await freePort()}` }, 1);
     const { runId } = await grid.reserve(1);
     const r = await grid.create(fakeBody(), { run_id: runId, budgetMs: 19_000 });
     assert.equal(r.status, 200);
@@ -88,7 +80,7 @@ describe('Appium create failures', () => {
   });
 
   test('the third failed device in one call ends it with create_error', async () => {
-    lab = await startFakeLab({ appium_url: `http://127.0.0.1:${await freePort()}` }, 4);
+    await fx.start({ appium_url: `http://127.0.0.1:${await freePort()}` }, 4);
     const { runId } = await grid.reserve(4);
     const r = await grid.create(fakeBody(), { run_id: runId, budgetMs: 60_000 });
     assert.equal(r.body.status, 'create_error', r.text);
@@ -98,23 +90,29 @@ describe('Appium create failures', () => {
     assert.deepEqual((await deviceStates()).sort(), ['available', 'offline', 'offline', 'offline']);
   });
 
-  test('a non-W3C error answer → create_error with the status and body', async () => {
-    brokenAnswer = { status: 404, body: '{"detail":"Not Found"}' };
-    lab = await startFakeLab({ appium_url: brokenUrl }, 1);
-    const { runId } = await grid.reserve(1);
-    const r = await grid.create(fakeBody(), { run_id: runId, budgetMs: 19_000 });
-    assert.equal(r.body.status, 'create_error');
-    assert.equal(r.body.message, 'appium returned 404: {"detail":"Not Found"}');
-    assert.equal((await grid.sessions())[0]?.error_message, 'appium returned 404');
-  });
-
-  test('a 2xx answer without a session id → create_error', async () => {
-    brokenAnswer = { status: 200, body: '{"value":{"capabilities":{}}}' };
-    lab = await startFakeLab({ appium_url: brokenUrl }, 1);
-    const { runId } = await grid.reserve(1);
-    const r = await grid.create(fakeBody(), { run_id: runId, budgetMs: 19_000 });
-    assert.equal(r.body.status, 'create_error');
-    assert.equal(r.body.message, 'appium response missing sessionId');
-    assert.equal((await grid.sessions())[0]?.error_message, 'appium response missing sessionId');
-  });
+  const brokenCases = [
+    {
+      what: 'a non-W3C error answer',
+      answer: { status: 404, body: '{"detail":"Not Found"}' },
+      message: 'appium returned 404: {"detail":"Not Found"}',
+      rowMessage: 'appium returned 404',
+    },
+    {
+      what: 'a 2xx answer without a session id',
+      answer: { status: 200, body: '{"value":{"capabilities":{}}}' },
+      message: 'appium response missing sessionId',
+      rowMessage: 'appium response missing sessionId',
+    },
+  ];
+  for (const c of brokenCases) {
+    test(`${c.what} → create_error with the manager's text`, async () => {
+      brokenAnswer = c.answer;
+      await fx.start({ appium_url: brokenUrl }, 1);
+      const { runId } = await grid.reserve(1);
+      const r = await grid.create(fakeBody(), { run_id: runId, budgetMs: 19_000 });
+      assert.equal(r.body.status, 'create_error', r.text);
+      assert.equal(r.body.message, c.message);
+      assert.equal((await grid.sessions())[0]?.error_message, c.rowMessage);
+    });
+  }
 });

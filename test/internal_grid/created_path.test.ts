@@ -3,41 +3,26 @@
  * the lab's own Appium create, the queue and hand-over, FIFO per device, a re-sent ticket.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
-import type { RunningLab } from '../../src/lab/server';
+import { describe, test } from 'node:test';
 import { FAKE_APP_PATH } from '../../src/stack/paths';
-import { type FakeAppium, fakeBody, routerSide, startFakeAppium, startFakeLab, startGate } from './support';
+import { freePort } from '../support';
+import { fakeBody, gridFixture, startGate } from './support';
 
-let appium: FakeAppium;
-let lab: RunningLab | undefined;
-const grid = routerSide(() => {
-  if (!lab) throw new Error('no lab');
-  return lab;
-});
-
-before(async () => {
-  appium = await startFakeAppium();
-});
-after(async () => {
-  await appium?.stop();
-});
-afterEach(async () => {
-  await lab?.close();
-  lab = undefined;
-});
+const fx = gridFixture({ appium: true });
+const { grid } = fx;
 
 /** Ends a created session the way the router does on a client DELETE. */
 async function endAsRouter(sessionId: string): Promise<void> {
-  const del = await fetch(`${appium.url}/session/${sessionId}`, { method: 'DELETE' });
+  const del = await fetch(`${fx.appium.url}/session/${sessionId}`, { method: 'DELETE' });
   assert.equal(del.status, 200);
   assert.equal((await grid.ended(sessionId)).status, 204);
 }
 
 describe('create-session, created path', () => {
   test('a run-bound create lands on the reserved device; the row goes pending → running', async () => {
-    const gate = await startGate(appium.url);
+    const gate = await startGate(fx.appium.url);
     try {
-      lab = await startFakeLab({}, 1, [gate.url]);
+      await fx.start({}, 1, [gate.url]);
       const { runId, deviceIds } = await grid.reserve(1);
       const answer = grid.create(fakeBody({ 'gridfleet:testName': 'probe scenario' }), { run_id: runId });
       await gate.held();
@@ -78,7 +63,7 @@ describe('create-session, created path', () => {
         undefined,
         'the router adds gridfleet:deviceId, not the manager',
       );
-      assert.ok(await appium.alive(sid));
+      assert.ok(await fx.appium.alive(sid));
 
       const [running] = await grid.sessions();
       assert.equal(running?.status, 'running');
@@ -106,7 +91,7 @@ describe('create-session, created path', () => {
   });
 
   test('a second create for a one-device run queues and gets the device after sessions/ended', async () => {
-    lab = await startFakeLab({ appium_url: appium.url, create_session_slice_sec: 15 });
+    await fx.start({ appium_url: fx.appium.url, create_session_slice_sec: 15 });
     const { runId } = await grid.reserve(1);
     const first = await grid.create(fakeBody({ 'gridfleet:testName': 'one' }), { run_id: runId });
     assert.equal(first.body.status, 'created', first.text);
@@ -146,7 +131,7 @@ describe('create-session, created path', () => {
   });
 
   test('first come, first served: a younger waiter does not take the device an older one could take', async () => {
-    lab = await startFakeLab({ appium_url: appium.url });
+    await fx.start({ appium_url: fx.appium.url });
     const { runId } = await grid.reserve(1);
     const holder = await grid.create(fakeBody(), { run_id: runId });
     assert.equal(holder.body.status, 'created', holder.text);
@@ -180,7 +165,7 @@ describe('create-session, created path', () => {
   });
 
   test('a re-sent ticket tears down the session its claim created and creates a new one', async () => {
-    lab = await startFakeLab({ appium_url: appium.url });
+    await fx.start({ appium_url: fx.appium.url });
     const { runId } = await grid.reserve(1);
     const holder = await grid.create(fakeBody(), { run_id: runId });
     const waiting = await grid.create(fakeBody({ 'gridfleet:testName': 'lost answer' }), {
@@ -203,15 +188,36 @@ describe('create-session, created path', () => {
     });
     assert.equal(again.body.status, 'created', again.text);
     assert.notEqual(again.body.session_id, lost.body.session_id);
-    assert.equal(await appium.alive(lost.body.session_id), false, 'the first session was deleted at Appium');
+    assert.equal(
+      await fx.appium.alive(lost.body.session_id),
+      false,
+      'the first session was deleted at Appium',
+    );
     const rows = await grid.sessions();
     assert.equal(rows.find((s) => s.session_id === lost.body.session_id)?.status, 'passed');
     assert.equal(rows.find((s) => s.session_id === again.body.session_id)?.status, 'running');
 
     // The new session belongs to a new internal ticket: cancelling the router's ticket leaves it alone.
     assert.equal((await grid.cancelTicket(ticket)).status, 204);
-    assert.ok(await appium.alive(again.body.session_id));
-    assert.deepEqual(await grid.routes(), [{ session_id: again.body.session_id, target: appium.url }]);
+    assert.ok(await fx.appium.alive(again.body.session_id));
+    assert.deepEqual(await grid.routes(), [{ session_id: again.body.session_id, target: fx.appium.url }]);
     await endAsRouter(again.body.session_id);
+  });
+
+  test('after an unreachable Appium the next matching device is tried at once', async () => {
+    await fx.start({ appium_url: fx.appium.url }, 2, [`http://127.0.0.1:${await freePort()}`]);
+    const { runId } = await grid.reserve(2);
+    const state = (await grid.admin('GET', '/state')).body;
+    const [broken, healthy] = state.devices.map((d: { id: string }) => d.id);
+    const r = await grid.create(fakeBody(), { run_id: runId, budgetMs: 60_000 });
+    assert.equal(r.body.status, 'created', r.text);
+    assert.equal(r.body.device_id, healthy);
+    const rows = await grid.sessions();
+    const failed = rows.find((s) => s.device_id === broken);
+    assert.equal(failed?.error_type, 'allocation_failed');
+    assert.match(String(failed?.error_message), /^appium unreachable: /);
+    const after = (await grid.admin('GET', '/state')).body.devices;
+    assert.equal(after.find((d: { id: string }) => d.id === broken).operational_state, 'offline');
+    await endAsRouter(r.body.session_id);
   });
 });

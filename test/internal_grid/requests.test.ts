@@ -4,24 +4,16 @@
  * endpoints, the generation switch, auth, the request log and faults.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
-import type { RunningLab } from '../../src/lab/server';
+import { describe, test } from 'node:test';
 import { freePort } from '../support';
-import { FAKE, fakeBody, routerSide, startFakeLab } from './support';
+import { FAKE, fakeBody, gridFixture } from './support';
 
-let lab: RunningLab | undefined;
-const grid = routerSide(() => {
-  if (!lab) throw new Error('no lab');
-  return lab;
-});
-afterEach(async () => {
-  await lab?.close();
-  lab = undefined;
-});
+const fx = gridFixture();
+const { grid } = fx;
 
 /** A lab whose devices point at a closed port: a wrong claim would show as a session row. */
 async function closedPortLab(settings: Record<string, unknown> = {}, count = 2): Promise<void> {
-  lab = await startFakeLab({ appium_url: `http://127.0.0.1:${await freePort()}`, ...settings }, count);
+  await fx.start({ appium_url: `http://127.0.0.1:${await freePort()}`, ...settings }, count);
 }
 
 const LIVE_RUN = 'sessions can only be created for a live (non-terminal) run';
@@ -86,7 +78,7 @@ describe('invalid requests (400 {"status":"invalid"})', () => {
   test('schema problems are the 422 envelope; a bad budget header too', async () => {
     await closedPortLab();
     for (const raw of ['[]', 'null', '{"body": []}', '{"body": {}, "ticket": "not-a-uuid"}', '{}']) {
-      const res = await fetch(`${lab?.url}/internal/grid/create-session`, {
+      const res = await fetch(`${fx.lab.url}/internal/grid/create-session`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: raw,
@@ -205,13 +197,13 @@ describe('small endpoints, generation, auth, request log, faults', () => {
     assert.equal((await grid.activity(['no-such-session'])).status, 204);
     assert.deepEqual(await grid.routes(), []);
     assert.equal((await grid.activity('nope')).status, 422);
-    const noId = await fetch(`${lab?.url}/internal/grid/sessions/ended`, { method: 'POST', body: '{}' });
+    const noId = await fetch(`${fx.lab.url}/internal/grid/sessions/ended`, { method: 'POST', body: '{}' });
     assert.equal(noId.status, 422);
   });
 
   test('the claim generation does not serve the internal grid API', async () => {
     await closedPortLab({ generation: 'claim' });
-    const r = await fetch(`${lab?.url}/internal/grid/routes`);
+    const r = await fetch(`${fx.lab.url}/internal/grid/routes`);
     assert.equal(r.status, 404);
     assert.deepEqual(await r.json(), { detail: 'Not Found' });
     assert.equal((await grid.api('GET', '/grid/queue')).status, 404);
@@ -219,10 +211,10 @@ describe('small endpoints, generation, auth, request log, faults', () => {
 
   test('behind Basic auth when auth is on', async () => {
     await closedPortLab({ auth: { enabled: true, username: 'router', password: 's3cret' } });
-    assert.equal((await fetch(`${lab?.url}/internal/grid/routes`)).status, 401);
+    assert.equal((await fetch(`${fx.lab.url}/internal/grid/routes`)).status, 401);
     const auth = `Basic ${Buffer.from('router:s3cret').toString('base64')}`;
     assert.equal(
-      (await fetch(`${lab?.url}/internal/grid/routes`, { headers: { authorization: auth } })).status,
+      (await fetch(`${fx.lab.url}/internal/grid/routes`, { headers: { authorization: auth } })).status,
       200,
     );
   });

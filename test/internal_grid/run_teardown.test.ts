@@ -3,27 +3,11 @@
  * sessions idle, and when Appium refuses the create — against a real Appium 3 fake-driver server.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
-import type { RunningLab } from '../../src/lab/server';
-import { type FakeAppium, fakeBody, routerSide, startFakeAppium, startFakeLab } from './support';
+import { describe, test } from 'node:test';
+import { fakeBody, gridFixture } from './support';
 
-let appium: FakeAppium;
-let lab: RunningLab | undefined;
-const grid = routerSide(() => {
-  if (!lab) throw new Error('no lab');
-  return lab;
-});
-
-before(async () => {
-  appium = await startFakeAppium();
-});
-after(async () => {
-  await appium?.stop();
-});
-afterEach(async () => {
-  await lab?.close();
-  lab = undefined;
-});
+const fx = gridFixture({ appium: true });
+const { grid } = fx;
 
 /** A lab whose runs outlive the clock jumps below (heartbeat 1 h, TTL 3 h). */
 const longRuns = { default_heartbeat_timeout_sec: 3600, default_ttl_minutes: 180 };
@@ -40,7 +24,7 @@ async function row(sessionId: string): Promise<Record<string, unknown> | undefin
 
 describe('run teardown', () => {
   test('cancel deletes the Appium session first, closes the row run_released, and fails the queued request', async () => {
-    lab = await startFakeLab({ appium_url: appium.url, create_session_slice_sec: 15 });
+    await fx.start({ appium_url: fx.appium.url, create_session_slice_sec: 15 });
     const { runId } = await grid.reserve(1);
     const sid = await createdSession(runId);
     const queued = grid.create(fakeBody({ 'gridfleet:testName': 'queued at cancel' }), { run_id: runId });
@@ -50,7 +34,7 @@ describe('run teardown', () => {
     }
     const cancel = await grid.api('POST', `/runs/${runId}/cancel`);
     assert.equal(cancel.status, 200, cancel.text);
-    assert.equal(await appium.alive(sid), false, 'the lab deleted the Appium session');
+    assert.equal(await fx.appium.alive(sid), false, 'the lab deleted the Appium session');
     const closed = await row(sid);
     assert.equal(closed?.status, 'error');
     assert.equal(closed?.error_type, 'run_released');
@@ -65,13 +49,13 @@ describe('run teardown', () => {
     });
     assert.equal((await grid.api('GET', '/grid/queue')).body.queue_size, 0);
     // The router's late DELETE of that session reaches Appium, which no longer knows it.
-    assert.equal((await fetch(`${appium.url}/session/${sid}`, { method: 'DELETE' })).status, 404);
+    assert.equal((await fetch(`${fx.appium.url}/session/${sid}`, { method: 'DELETE' })).status, 404);
     assert.equal((await grid.ended(sid)).status, 204, 'sessions/ended for a closed row is a no-op');
     assert.equal((await row(sid))?.error_type, 'run_released');
   });
 
   test('complete closes the row passed and leaves the Appium session alone', async () => {
-    lab = await startFakeLab({ appium_url: appium.url });
+    await fx.start({ appium_url: fx.appium.url });
     const { runId } = await grid.reserve(1);
     const sid = await createdSession(runId, 'complete scenario');
     const complete = await grid.api('POST', `/runs/${runId}/complete`);
@@ -80,18 +64,18 @@ describe('run teardown', () => {
     assert.equal(closed?.status, 'passed');
     assert.equal(closed?.ended, true);
     assert.deepEqual(await grid.routes(), [], 'the route vanishes');
-    assert.ok(await appium.alive(sid), 'complete does not touch Appium');
+    assert.ok(await fx.appium.alive(sid), 'complete does not touch Appium');
     assert.equal((await grid.admin('GET', '/state')).body.devices[0].operational_state, 'available');
-    await fetch(`${appium.url}/session/${sid}`, { method: 'DELETE' });
+    await fetch(`${fx.appium.url}/session/${sid}`, { method: 'DELETE' });
   });
 
   test('expiry deletes the Appium session before the run expires; the row carries the run error', async () => {
-    lab = await startFakeLab({ appium_url: appium.url, default_heartbeat_timeout_sec: 60 });
+    await fx.start({ appium_url: fx.appium.url, default_heartbeat_timeout_sec: 60 });
     const { runId } = await grid.reserve(1);
     const sid = await createdSession(runId);
     const clock = await grid.admin('POST', '/clock', { advance_sec: 61 });
     assert.deepEqual(clock.body.expired_runs, [runId]);
-    assert.equal(await appium.alive(sid), false);
+    assert.equal(await fx.appium.alive(sid), false);
     const closed = await row(sid);
     assert.equal(closed?.status, 'error');
     assert.equal(closed?.error_type, 'run_released');
@@ -103,44 +87,44 @@ describe('run teardown', () => {
   });
 
   test('force-release deletes the Appium session; the row carries "Force released by admin"', async () => {
-    lab = await startFakeLab({ appium_url: appium.url });
+    await fx.start({ appium_url: fx.appium.url });
     const { runId } = await grid.reserve(1);
     const sid = await createdSession(runId);
     assert.equal((await grid.api('POST', `/runs/${runId}/force-release`)).status, 200);
-    assert.equal(await appium.alive(sid), false);
+    assert.equal(await fx.appium.alive(sid), false);
     assert.equal((await row(sid))?.error_message, 'Force released by admin');
   });
 });
 
 describe('idle reaping', () => {
   test('a session never commanded is reaped after the first-command grace', async () => {
-    lab = await startFakeLab({ appium_url: appium.url, ...longRuns });
+    await fx.start({ appium_url: fx.appium.url, ...longRuns });
     const { runId } = await grid.reserve(1);
     const sid = await createdSession(runId);
     await grid.admin('POST', '/clock', { advance_sec: 170 });
-    assert.ok(await appium.alive(sid), 'still inside the 180 s grace');
+    assert.ok(await fx.appium.alive(sid), 'still inside the 180 s grace');
     await grid.admin('POST', '/clock', { advance_sec: 11 });
-    assert.equal(await appium.alive(sid), false);
+    assert.equal(await fx.appium.alive(sid), false);
     assert.equal((await row(sid))?.status, 'passed', 'reaped sessions close like a DELETE');
   });
 
   test('activity keeps a session; it is reaped after the idle timeout', async () => {
-    lab = await startFakeLab({ appium_url: appium.url, session_idle_timeout_sec: 600, ...longRuns });
+    await fx.start({ appium_url: fx.appium.url, session_idle_timeout_sec: 600, ...longRuns });
     const { runId } = await grid.reserve(1);
     const sid = await createdSession(runId);
     assert.equal((await grid.activity([sid])).status, 204);
     await grid.admin('POST', '/clock', { advance_sec: 590 });
-    assert.ok(await appium.alive(sid), 'commanded: the first-command grace no longer applies');
+    assert.ok(await fx.appium.alive(sid), 'commanded: the first-command grace no longer applies');
     assert.equal((await row(sid))?.status, 'running');
     await grid.admin('POST', '/clock', { advance_sec: 11 });
-    assert.equal(await appium.alive(sid), false);
+    assert.equal(await fx.appium.alive(sid), false);
     assert.equal((await row(sid))?.status, 'passed');
   });
 });
 
 describe('Appium refuses the create', () => {
   test('no appium:app with the lab adding it switched off → create_failed; device untouched', async () => {
-    lab = await startFakeLab({ appium_url: appium.url, appium_add_fake_app: false });
+    await fx.start({ appium_url: fx.appium.url, appium_add_fake_app: false });
     const { runId, deviceIds } = await grid.reserve(1);
     const r = await grid.create(fakeBody({ 'gridfleet:testName': 'no app' }), { run_id: runId });
     assert.equal(r.status, 200, r.text);
@@ -162,7 +146,7 @@ describe('Appium refuses the create', () => {
   });
 
   test('an automationName Appium has no driver for → create_failed', async () => {
-    lab = await startFakeLab({ appium_url: appium.url });
+    await fx.start({ appium_url: fx.appium.url });
     const { runId } = await grid.reserve(1);
     const r = await grid.create(fakeBody({ 'appium:automationName': 'NoSuchDriver' }), { run_id: runId });
     assert.equal(r.body.status, 'create_failed', r.text);

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, afterEach, before } from 'node:test';
 import { parseLabFile, type ResolvedLab } from '../../src/lab/lab_file';
 import { type RunningLab, startLab } from '../../src/lab/server';
 import { type CallResult, call } from '../../src/lab/test_support/http';
@@ -213,5 +214,56 @@ export function routerSide(getLab: () => RunningLab) {
     /** The lab's session rows (admin summary). */
     sessions: async (): Promise<Record<string, unknown>[]> =>
       (await call(url(), 'GET', '/lab/state')).body.sessions,
+  };
+}
+
+/** What {@link gridFixture} hands a test file. */
+export interface GridFixture {
+  /** The router's side against the current lab. */
+  grid: ReturnType<typeof routerSide>;
+  /** The current lab (throws before {@link GridFixture.start}). */
+  readonly lab: RunningLab;
+  /** The file's Appium server (only with `appium: true`). */
+  readonly appium: FakeAppium;
+  /** Starts this test's lab ({@link startFakeLab}); it is closed after the test. */
+  start(settings: Record<string, unknown>, count?: number, appiumUrls?: string[]): Promise<RunningLab>;
+}
+
+/**
+ * node:test fixture of a test file: one lab per test (closed in `afterEach`) and, with
+ * `appium: true`, one Appium fake-driver server for the whole file (stopped by PID in `after`).
+ */
+export function gridFixture(options: { appium?: boolean } = {}): GridFixture {
+  let lab: RunningLab | undefined;
+  let appium: FakeAppium | undefined;
+  if (options.appium) {
+    before(async () => {
+      appium = await startFakeAppium();
+    });
+    after(async () => {
+      await appium?.stop();
+    });
+  }
+  afterEach(async () => {
+    await lab?.close();
+    lab = undefined;
+  });
+  const current = (): RunningLab => {
+    if (!lab) throw new Error('gridFixture: call start() in the test first');
+    return lab;
+  };
+  return {
+    grid: routerSide(current),
+    get lab() {
+      return current();
+    },
+    get appium() {
+      if (!appium) throw new Error('gridFixture: Appium runs only with { appium: true }, after before()');
+      return appium;
+    },
+    start: async (settings, count, appiumUrls) => {
+      lab = await startFakeLab(settings, count, appiumUrls);
+      return lab;
+    },
   };
 }

@@ -159,24 +159,28 @@ export async function deleteAndClose(store: LabStore, row: SessionRow): Promise<
  * Router generation, before a run ends by cancel / expiry / force-release: DELETEs the run's live
  * Appium sessions, then closes their rows `error` / `run_released` (a row whose DELETE failed stays
  * running). Pending rows close at once; their in-flight create rolls back. No-op otherwise.
+ * Returns the rows it closed.
  */
 export async function releaseRunSessions(
   store: LabStore,
   run: RunRow,
   state: 'cancelled' | 'expired',
   error: string | null,
-): Promise<void> {
-  if (store.settings.generation !== 'router' || store.isTerminal(run)) return;
+): Promise<SessionRow[]> {
+  if (store.settings.generation !== 'router' || store.isTerminal(run)) return [];
   const message = releasedMessage(run, state, error);
+  const closed: SessionRow[] = [];
   await Promise.all(
     liveRows(store, (s) => s.run_id === run.id).map(async (row) => {
-      if (row.status === 'pending') return closeRow(store, row, 'error', 'run_released', message, true);
-      if (row.target && !(await deleteAtAppium(row.target, row.session_id))) return;
-      if (row.status === 'running' && row.ended_at === null) {
+      const pending = row.status === 'pending';
+      if (!pending && row.target && !(await deleteAtAppium(row.target, row.session_id))) return;
+      if (pending || (row.status === 'running' && row.ended_at === null)) {
         closeRow(store, row, 'error', 'run_released', message, true);
+        closed.push(row);
       }
     }),
   );
+  return closed;
 }
 
 /**

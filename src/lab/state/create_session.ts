@@ -21,6 +21,7 @@ import {
   findTicket,
   mintTicket,
   runNotLiveMessage,
+  waitersStopped,
   waitForChange,
 } from './tickets';
 
@@ -114,8 +115,8 @@ async function createFor(
   const windowMs = Math.min((store.settings.claim_window_sec - 5) * 1000, 240_000);
   const timeoutMs = Math.max(1000, Math.min(windowMs, budgetEnd - Date.now() - 5000));
   const r = await createAtAppium(target, appiumBody(store, device, body), timeoutMs);
-  if (row.status !== 'pending') {
-    // Reaped, re-sent or its run ended while Appium worked: the new session must not survive.
+  if (row.status !== 'pending' || !store.sessions.includes(row)) {
+    // Re-sent, its run ended or the lab was reset while Appium worked: the new session must not survive.
     if (r.kind === 'created') await deleteAtAppium(target, r.sessionId);
     return { done: answer('create_error', { message: 'allocation no longer pending; session rolled back' }) };
   }
@@ -199,7 +200,7 @@ export async function createSession(store: LabStore, call: CreateSessionCall): P
       continue;
     }
     const left = sliceEnd - Date.now();
-    if (left <= 0) return answer('queued', { ticket: ticket.id });
+    if (left <= 0 || waitersStopped(store)) return answer('queued', { ticket: ticket.id });
     await waitForChange(store, Math.min(store.settings.allocation_retry_sec * 1000, left));
   }
 }

@@ -38,12 +38,18 @@ function idleRows(store: LabStore, now: number): SessionRow[] {
 export async function sweep(store: LabStore): Promise<string[]> {
   if (store.settings.generation !== 'router') return reap(store);
   sweepTickets(store);
+  const released: SessionRow[] = [];
   for (const run of [...store.runs.values()]) {
     if (store.isTerminal(run)) continue;
     const error = expiryError(run, store.clock.now(), true);
-    if (error !== null) await releaseRunSessions(store, run, 'expired', error);
+    if (error !== null) released.push(...(await releaseRunSessions(store, run, 'expired', error)));
   }
   const expired = reap(store);
+  // The rows carry the run's final error (the reaper may word it more fully than expiryError).
+  for (const row of released) {
+    const run = row.run_id ? store.runs.get(row.run_id) : undefined;
+    if (run?.error) row.error_message = run.error;
+  }
   sweepTickets(store);
   if (expired.length > 0) wakeWaiters(store);
   await Promise.all(idleRows(store, store.clock.now()).map((row) => deleteAndClose(store, row)));

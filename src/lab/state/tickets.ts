@@ -7,12 +7,14 @@ import type { TicketRow } from './model';
 import type { LabStore } from './store';
 
 const sleepers = new WeakMap<LabStore, Set<() => void>>();
+const stopped = new WeakSet<LabStore>();
 
 /**
  * Waits up to `ms` between allocation attempts, or less when {@link wakeWaiters} signals that a
  * device may have come free (a session ended, a run ended).
  */
 export function waitForChange(store: LabStore, ms: number): Promise<void> {
+  if (stopped.has(store)) return Promise.resolve();
   let set = sleepers.get(store);
   if (!set) {
     set = new Set();
@@ -28,6 +30,17 @@ export function waitForChange(store: LabStore, ms: number): Promise<void> {
     const timer = setTimeout(done, ms);
     waiting.add(done);
   });
+}
+
+/** The lab is closing: waiting create-session calls end their slice now (no timer outlives the lab). */
+export function stopWaiters(store: LabStore): void {
+  stopped.add(store);
+  wakeWaiters(store);
+}
+
+/** Whether {@link stopWaiters} was called for this store. */
+export function waitersStopped(store: LabStore): boolean {
+  return stopped.has(store);
 }
 
 /** Lets every waiting create-session call try again now. */
