@@ -1,10 +1,11 @@
 /** The lab HTTP server: the manager's API under `/api`, health probes, and the `/lab/` admin surface. */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { type Fault, FaultInjector, faultBody } from './faults';
+import { basicUser, isProtected } from './http/auth';
 import { ApiError, FrameworkError } from './http/errors';
 import type { LabResponse, RequestContext } from './http/router';
 import { Router } from './http/router';
@@ -59,40 +60,6 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Paths the manager's 30 s request watchdog leaves alone (the create-session long-poll). */
 const NO_WATCHDOG_PATHS = new Set(['/internal/grid/create-session']);
-const OPEN_API_PATHS = new Set(['/api/health', '/api/auth/login', '/api/auth/session']);
-
-function isProtected(path: string): boolean {
-  if (OPEN_API_PATHS.has(path)) return false;
-  return (
-    path.startsWith('/api/') ||
-    path === '/api' ||
-    path.startsWith('/agent/') ||
-    path.startsWith('/internal/') ||
-    path.startsWith('/docs') ||
-    path.startsWith('/redoc') ||
-    path === '/metrics' ||
-    path === '/openapi.json'
-  );
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** The machine user of a valid Basic header, or null. */
-function basicUser(header: string | undefined, settings: LabSettings): string | null {
-  const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
-  if (!m?.[1]) return null;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const sep = decoded.indexOf(':');
-  if (sep < 0) return null;
-  const user = decoded.slice(0, sep);
-  const pass = decoded.slice(sep + 1);
-  return safeEqual(user, settings.auth.username) && safeEqual(pass, settings.auth.password) ? user : null;
-}
-
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

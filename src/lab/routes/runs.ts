@@ -19,38 +19,46 @@ import { runView } from '../state/views';
 import { ok, parseRequest, UUID_PARAM } from './common';
 import { listRuns } from './run_list';
 
-const REQUIREMENT: ModelSpec = {
-  extra: 'ignore',
-  fields: {
-    pack_id: { kind: 'str', required: true },
-    platform_id: { kind: 'str', required: true },
-    os_version: { kind: 'str', nullable: true },
-    count: { kind: 'int', nullable: true, ge: 1 },
-    allocation: { kind: 'enum', values: ['all_available'], literal: true, nullable: true },
-    min_count: { kind: 'int', nullable: true, ge: 1 },
-    tags: { kind: 'str_dict', nullable: true },
-  },
-  check: (r) => {
-    if (r.allocation === 'all_available' && r.count !== null) {
-      return 'count cannot be provided when allocation is all_available';
-    }
-    if (r.allocation !== 'all_available' && r.min_count !== null) {
-      return 'min_count can only be provided when allocation is all_available';
-    }
-    return null;
-  },
-};
+/** `DeviceRequirement` (unknown keys ignored): the shared fields plus a generation's `extra` ones. */
+export function requirementSpec(extra: ModelSpec['fields']): ModelSpec {
+  return {
+    extra: 'ignore',
+    fields: {
+      pack_id: { kind: 'str', required: true },
+      platform_id: { kind: 'str', required: true },
+      os_version: { kind: 'str', nullable: true },
+      count: { kind: 'int', nullable: true, ge: 1 },
+      allocation: { kind: 'enum', values: ['all_available'], literal: true, nullable: true },
+      min_count: { kind: 'int', nullable: true, ge: 1 },
+      ...extra,
+    },
+    check: (r) => {
+      if (r.allocation === 'all_available' && r.count !== null) {
+        return 'count cannot be provided when allocation is all_available';
+      }
+      if (r.allocation !== 'all_available' && r.min_count !== null) {
+        return 'min_count can only be provided when allocation is all_available';
+      }
+      return null;
+    },
+  };
+}
 
-const RUN_CREATE: ModelSpec = {
-  extra: 'forbid',
-  fields: {
-    name: { kind: 'str', required: true },
-    requirements: { kind: 'models', model: REQUIREMENT, className: 'DeviceRequirement', required: true },
-    ttl_minutes: { kind: 'int', nullable: true },
-    heartbeat_timeout_sec: { kind: 'int', nullable: true },
-    created_by: { kind: 'str', nullable: true },
-  },
-};
+/** `RunCreate` (unknown keys forbidden) with the given requirement model. */
+export function runCreateSpec(requirement: ModelSpec): ModelSpec {
+  return {
+    extra: 'forbid',
+    fields: {
+      name: { kind: 'str', required: true },
+      requirements: { kind: 'models', model: requirement, className: 'DeviceRequirement', required: true },
+      ttl_minutes: { kind: 'int', nullable: true },
+      heartbeat_timeout_sec: { kind: 'int', nullable: true },
+      created_by: { kind: 'str', nullable: true },
+    },
+  };
+}
+
+const RUN_CREATE = runCreateSpec(requirementSpec({ tags: { kind: 'str_dict', nullable: true } }));
 
 const RUN_PATH = { path: { run_id: UUID_PARAM } };
 

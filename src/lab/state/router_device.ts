@@ -8,7 +8,7 @@ import { isoZ, isoZOrNull, jsonbOrder } from '../http/wire';
 import { deviceTarget } from './admission';
 import type { DeviceRow, ReservationRow } from './model';
 import type { LabStore } from './store';
-import { blockedReason, exclusionInForce, reservationObject } from './views';
+import { blockedReason, deviceHead, exclusionInForce, reservationObject } from './views';
 
 /** Router-era operational states. */
 export type RouterOperationalState = 'available' | 'busy' | 'offline' | 'verifying' | 'maintenance';
@@ -76,16 +76,7 @@ export function routerDeviceView(store: LabStore, d: DeviceRow, now: number): Re
   const reason = unavailableReason(store, d, now);
   const reservation = liveReservation(store, d) ? reservationObject(store, d, now) : null;
   return {
-    id: d.id,
-    pack_id: d.pack_id,
-    platform_id: d.platform_id,
-    platform_label: store.platformLabel(d),
-    identity_scheme: d.identity_scheme,
-    identity_scope: d.identity_scope,
-    identity_value: d.identity_value,
-    connection_target: d.connection_target,
-    name: d.name,
-    os_version: d.os_version,
+    ...deviceHead(store, d),
     os_version_display: null,
     host_id: d.host_id,
     operational_state: routerOperationalState(d),

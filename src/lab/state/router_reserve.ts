@@ -7,7 +7,7 @@ import { isoZ } from '../http/wire';
 import type { DeviceRow, StoredRequirement } from './model';
 import { routerOperationalState } from './router_device';
 import type { Requirement, RunCreate } from './runs';
-import { candidateOrder, checkPack, checkTtl, insertRun, notEnough } from './runs';
+import { candidateOrder, checkPack, checkTtl, insertRun, notEnough, pickDevices } from './runs';
 import type { LabStore } from './store';
 import { reservedDeviceView } from './views';
 
@@ -67,10 +67,8 @@ export function createRouterRun(store: LabStore, body: RouterRunCreate): Record<
     store,
     body.requirements.flatMap((r) => r.groups),
   );
-  const taken = new Set<string>();
-  const picked: DeviceRow[] = [];
   const devices = candidateOrder(store);
-  for (const req of body.requirements) {
+  const picked = pickDevices(body.requirements, (req, taken) => {
     checkPack(store, { ...req, tags: null });
     const candidates = devices.filter(
       (d) =>
@@ -81,17 +79,12 @@ export function createRouterRun(store: LabStore, body: RouterRunCreate): Record<
     );
     const reasons = candidates.map((d) => ineligibility(store, d, req));
     const matches = candidates.filter((_, i) => reasons[i] === null);
-    const wanted = req.allocation === 'all_available' ? (req.min_count ?? 1) : (req.count ?? 1);
-    if (matches.length < wanted) {
-      // The manager re-tries the match for about a second; the lab's state cannot change meanwhile.
-      throw notEnough({ ...req, tags: null }, matches.length, breakdown(reasons));
-    }
-    const chosen = req.allocation === 'all_available' ? matches : matches.slice(0, wanted);
-    for (const d of chosen) {
-      taken.add(d.id);
-      picked.push(d);
-    }
-  }
+    // The manager re-tries the match for about a second first; the lab's state cannot change meanwhile.
+    return {
+      matches,
+      shortfall: () => notEnough({ ...req, tags: null }, matches.length, breakdown(reasons)),
+    };
+  });
   const { run, entries } = insertRun(store, body, ttl, body.requirements.map(storeRequirement), picked);
   const now = store.clock.now();
   return {

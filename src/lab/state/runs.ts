@@ -48,7 +48,7 @@ export function storeRequirement(req: Requirement): StoredRequirement {
   return out;
 }
 
-function eligible(store: LabStore, d: DeviceRow, req: Requirement, taken: Set<string>): boolean {
+function eligible(store: LabStore, d: DeviceRow, req: Requirement, taken: ReadonlySet<string>): boolean {
   return (
     !taken.has(d.id) &&
     d.pack_id === req.pack_id &&
@@ -94,20 +94,12 @@ export function notEnough(req: Requirement, matched: number, breakdown?: string)
 /** `POST /runs`: reserves devices (all or nothing) and answers the RunCreateResponse. */
 export function createRun(store: LabStore, body: RunCreate, includes: IncludeSet): Record<string, unknown> {
   const ttl = checkTtl(store, body.ttl_minutes);
-  const taken = new Set<string>();
-  const picked: DeviceRow[] = [];
   const candidates = candidateOrder(store);
-  for (const req of body.requirements) {
+  const picked = pickDevices(body.requirements, (req, taken) => {
     checkPack(store, req);
     const matches = candidates.filter((d) => eligible(store, d, req, taken));
-    const wanted = req.allocation === 'all_available' ? (req.min_count ?? 1) : (req.count ?? 1);
-    if (matches.length < wanted) throw notEnough(req, matches.length);
-    const chosen = req.allocation === 'all_available' ? matches : matches.slice(0, wanted);
-    for (const d of chosen) {
-      taken.add(d.id);
-      picked.push(d);
-    }
-  }
+    return { matches, shortfall: () => notEnough(req, matches.length) };
+  });
   const { run, entries } = insertRun(store, body, ttl, body.requirements.map(storeRequirement), picked);
   const now = store.clock.now();
   return {
@@ -130,6 +122,35 @@ export function checkTtl(store: LabStore, ttlMinutes: number | null): number {
     throw new ApiError(409, `TTL ${ttl} exceeds maximum allowed TTL of ${s.max_ttl_minutes} minutes`);
   }
   return ttl;
+}
+
+/** What one requirement can take: its eligible devices in order, and the 409 for a shortfall. */
+export interface RequirementMatch {
+  matches: DeviceRow[];
+  shortfall: () => ApiError;
+}
+
+/**
+ * All-or-nothing picking: requirements in order, a device used once; `count` takes the first
+ * matches, `all_available` every match (at least `min_count`); throws the first shortfall.
+ */
+export function pickDevices<R extends Pick<Requirement, 'allocation' | 'count' | 'min_count'>>(
+  requirements: R[],
+  match: (req: R, taken: ReadonlySet<string>) => RequirementMatch,
+): DeviceRow[] {
+  const taken = new Set<string>();
+  const picked: DeviceRow[] = [];
+  for (const req of requirements) {
+    const { matches, shortfall } = match(req, taken);
+    const all = req.allocation === 'all_available';
+    const wanted = all ? (req.min_count ?? 1) : (req.count ?? 1);
+    if (matches.length < wanted) throw shortfall();
+    for (const d of all ? matches : matches.slice(0, wanted)) {
+      taken.add(d.id);
+      picked.push(d);
+    }
+  }
+  return picked;
 }
 
 /** Devices in matching order: oldest-created first, ties by ascending id. */

@@ -48,14 +48,9 @@ export function blockedReason(store: LabStore, device: DeviceRow): string | null
   return null;
 }
 
-/** Device object; `detail` adds `appium_node` and `sessions` and uses the detail field order. */
-export function deviceView(
-  store: LabStore,
-  d: DeviceRow,
-  now: number,
-  detail = false,
-): Record<string, unknown> {
-  const head = {
+/** The leading identity fields of a device object (both generations). */
+export function deviceHead(store: LabStore, d: DeviceRow): Record<string, unknown> {
+  return {
     id: d.id,
     pack_id: d.pack_id,
     platform_id: d.platform_id,
@@ -67,6 +62,16 @@ export function deviceView(
     name: d.name,
     os_version: d.os_version,
   };
+}
+
+/** Device object; `detail` adds `appium_node` and `sessions` and uses the detail field order. */
+export function deviceView(
+  store: LabStore,
+  d: DeviceRow,
+  now: number,
+  detail = false,
+): Record<string, unknown> {
+  const head = deviceHead(store, d);
   const hw = {
     manufacturer: d.manufacturer,
     model: d.model,

@@ -12,40 +12,11 @@ import type { RouterCooldown } from '../../state/router_run_devices';
 import { cooldownDevice, routerPreparationFailed } from '../../state/router_run_devices';
 import type { LabStore } from '../../state/store';
 import { ok, parseRequest, UUID_PARAM } from '../common';
+import { requirementSpec, runCreateSpec } from '../runs';
 import { groupKeyIssues } from './groups';
 
-// Unknown requirement keys (a claim-era `tags` included) are ignored; `groups` is checked below.
-const REQUIREMENT: ModelSpec = {
-  extra: 'ignore',
-  fields: {
-    pack_id: { kind: 'str', required: true },
-    platform_id: { kind: 'str', required: true },
-    os_version: { kind: 'str', nullable: true },
-    count: { kind: 'int', nullable: true, ge: 1 },
-    allocation: { kind: 'enum', values: ['all_available'], literal: true, nullable: true },
-    min_count: { kind: 'int', nullable: true, ge: 1 },
-  },
-  check: (r) => {
-    if (r.allocation === 'all_available' && r.count !== null) {
-      return 'count cannot be provided when allocation is all_available';
-    }
-    if (r.allocation !== 'all_available' && r.min_count !== null) {
-      return 'min_count can only be provided when allocation is all_available';
-    }
-    return null;
-  },
-};
-
-const RUN_CREATE: ModelSpec = {
-  extra: 'forbid',
-  fields: {
-    name: { kind: 'str', required: true },
-    requirements: { kind: 'models', model: REQUIREMENT, className: 'DeviceRequirement', required: true },
-    ttl_minutes: { kind: 'int', nullable: true },
-    heartbeat_timeout_sec: { kind: 'int', nullable: true },
-    created_by: { kind: 'str', nullable: true },
-  },
-};
+// A claim-era `tags` is an unknown key, ignored; `groups` is checked by `groupsCheck`.
+const RUN_CREATE = runCreateSpec(requirementSpec({}));
 
 const COOLDOWN_BODY: ModelSpec = {
   extra: 'forbid',
