@@ -80,6 +80,12 @@ export const RUN_LIST_QUERY: Record<string, FieldSpec> = {
   direction: { kind: 'enum', literal: true, values: ['older', 'newer'] },
 };
 
+const { sort_by: _sortBy, sort_dir: _sortDir, ...routerListQuery } = RUN_LIST_QUERY;
+const ROUTER_RUN_LIST_QUERY: Record<string, FieldSpec> = {
+  ...routerListQuery,
+  state: { kind: 'enum', values: RUN_STATES.filter((s) => s !== 'ready' && s !== 'completing') },
+};
+
 /** Registers the run routes. */
 export function registerRunRoutes(router: Router, store: LabStore): void {
   const now = () => store.clock.now();
@@ -92,8 +98,10 @@ export function registerRunRoutes(router: Router, store: LabStore): void {
       return ok(createRun(store, body as unknown as RunCreate, includes), 201);
     });
 
+  // Router era (§6.1, §11.4): no `ready`/`completing` state; `sort_by`/`sort_dir` are ignored.
+  const listQuery = store.settings.generation === 'router' ? ROUTER_RUN_LIST_QUERY : RUN_LIST_QUERY;
   router.add('GET', '/api/runs', (ctx) => {
-    const { query } = parseRequest(ctx, { query: RUN_LIST_QUERY });
+    const { query } = parseRequest(ctx, { query: listQuery });
     return ok(listRuns(store, query, ctx.query.getAll('created_to').pop()));
   });
 

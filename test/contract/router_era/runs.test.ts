@@ -216,6 +216,15 @@ describe('router era: lifecycle (§6.3, §6.4)', () => {
     expectError(await target.api.get(`/api/runs/${MISSING_UUID}`), 'get', notFound);
   });
 
+  it('GET /api/runs: state=ready is a 422 (no such state), sort_by is ignored', async (t) => {
+    if (!target.routerEra) return t.skip(NEEDS_ROUTER_ERA);
+    const issues = expectValidationIssues(await target.api.get('/api/runs?state=ready'), 'state=ready');
+    assert.equal(issueAt(issues, ['query', 'state'], 'state').type, 'enum');
+    const page = expectOk(await target.api.get('/api/runs?sort_by=nonsense&limit=2'), 'sort_by ignored');
+    assert.deepEqual(Object.keys(page), ['items', 'total', 'limit', 'offset', 'next_cursor', 'prev_cursor']);
+    for (const [i, r] of (page.items as unknown[]).entries()) assertRouterRun(r, `runs[${i}]`);
+  });
+
   it('force-release: non-terminal → cancelled with the admin error; terminal → 200 unchanged (lab)', async (t) => {
     if (!target.routerEra) return t.skip(NEEDS_ROUTER_ERA);
     if (!target.destructive)
