@@ -1,6 +1,6 @@
 import type { Browser } from 'webdriverio' with { 'resolution-mode': 'import' };
+import type { RunningStack } from '../lab/src/stack';
 import { GridFleetClient, NoClaimableDevicesError } from '../src/client';
-import type { RunningStack } from '../src/stack';
 import { BENCH_LANE } from './bench_lab';
 
 /** Opens a WebDriver session through the Grid pinned to `udid`, as plainly as webdriverio allows. */

@@ -1,4 +1,4 @@
-import { parseLabFile, type ResolvedLab } from '../src/lab';
+import { parseLabFile, type ResolvedLab } from '../lab/src/manager';
 
 /** Number of devices of the bench lab (enough for the 4-worker scaling point). */
 export const BENCH_DEVICES = 4;

@@ -1,4 +1,4 @@
-import type { RequestLogEntry } from '../src/lab/request_log';
+import type { RequestLogEntry } from '../lab/src/manager/request_log';
 import { type Summary, summarize } from './stats';
 
 /** Reads the lab's request log (`GET /lab/requests`). */

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startStack } from '../src/stack';
+import { startStack } from '../lab/src/stack';
 import { bareLoop, bareThroughput, recipeRun } from './baselines';
 import { BENCH_DEVICES, benchLab } from './bench_lab';
 import { type CucumberTimings, runCucumber } from './cucumber_run';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AfterAll, BeforeAll } from '@cucumber/cucumber';
-import { type RunningStack, startStack } from '../../src/stack';
+import { type RunningStack, startStack } from '../../lab/src/stack';
 import { ensurePackageBuilt } from './build_package';
 
 let running: { stack: RunningStack; stateDir: string } | undefined;

@@ -15,5 +15,12 @@ export {
   runConsumerCucumber,
   typeCheckConsumer,
 } from './consumer_projects';
-export { buildPackage, type PackedFile, type PackResult, packPackage, REPO_ROOT } from './pack_package';
+export {
+  buildPackage,
+  LAB_PACKAGE_DIR,
+  type PackedFile,
+  type PackResult,
+  packPackage,
+  REPO_ROOT,
+} from './pack_package';
 export { FORBIDDEN_PACK_PATHS, forbiddenPackFiles, packageEntryFiles } from './pack_rules';

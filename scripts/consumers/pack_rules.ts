@@ -18,6 +18,10 @@ export const FORBIDDEN_PACK_PATHS: readonly { pattern: RegExp; why: string }[] =
   },
   { pattern: /(^|\/)\.gridfleet[^/]*\//, why: 'lab/stack state dir' },
   { pattern: /(^|\/)node_modules\//, why: 'installed dependencies' },
+  {
+    pattern: /^(dist\/(lab|stack|manager|router_sim)\/|lab\/|assets\/labs\/)/,
+    why: 'the simulator or the stack launcher (they ship in the gridfleet-lab package)',
+  },
   { pattern: /(^|\/)\.env|\.tgz$/, why: 'secrets or a nested tarball' },
 ];
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { startLab } from '../../lab/src/manager';
 import { GridFleetClient } from '../client';
-import { startLab } from '../lab';
 import { pinCapabilities } from './create_driver';
 import {
   getConnectionTargetFromDriver,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { type RunningLab, startLab } from '../../lab/src/manager';
 import { startTestLab } from '../../test/client/support/lab';
-import { type RunningLab, startLab } from '../lab';
 import { RunCoordinator } from './coordinator';
 
 async function getRun(lab: RunningLab, runId: string): Promise<{ state: string; name: string }> {

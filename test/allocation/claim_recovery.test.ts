@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, beforeEach, describe, test } from 'node:test';
+import type { RunningLab } from '../../lab/src/manager';
 import { releaseOrphanClaims } from '../../src/allocation/claim/pending_reports';
 import { GridFleetApiError, type GridFleetClient, GridFleetTransportError } from '../../src/client';
-import type { RunningLab } from '../../src/lab';
 import type { TcpProxy } from '../chaos/support/tcp_proxy';
 import { proxiedLab } from './support/proxied_lab';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, beforeEach, describe, test } from 'node:test';
+import type { RunningLab } from '../../lab/src/manager';
 import { PendingReports } from '../../src/allocation/claim/pending_reports';
 import { ReportSink } from '../../src/allocation/claim/report_sink';
 import type { GridFleetClient } from '../../src/client';
-import type { RunningLab } from '../../src/lab';
 import type { TcpProxy } from '../chaos/support/tcp_proxy';
 import { proxiedLab } from './support/proxied_lab';
 

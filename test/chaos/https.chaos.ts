@@ -13,8 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type RunningLab, startLab } from '../../lab/src/manager';
 import { GridFleetClient, GridFleetTransportError } from '../../src/client';
-import { type RunningLab, startLab } from '../../src/lab';
 import { runProcess } from '../support/run_process';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

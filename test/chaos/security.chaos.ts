@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { DEMO_LAB_PATH, parseLabFile } from '../../src/lab/lab_file';
+import { DEMO_LAB_PATH, parseLabFile } from '../../lab/src/manager/lab_file';
 import { FixtureSuite } from '../cucumber/support/cucumber_fixture';
 import { ANDROID_LANE, FIXTURE_STEPS } from '../cucumber/support/fixture_steps';
 import { withStack } from '../support';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type RunningLab, startLab } from '../../src/lab';
+import { type RunningLab, startLab } from '../../lab/src/manager';
 import { freePort } from '../support';
 import { runProcess } from '../support/run_process';
 import {
@@ -237,7 +237,12 @@ test('the built bin (dist/cli/main.js, package.json bin) starts with a shebang a
     bin: Record<string, string>;
   };
   assert.equal(pkg.bin['gridfleet-cucumber'], './dist/cli/main.js');
-  assert.ok(pkg.bin['gridfleet-lab'], 'the lab bin stays');
+  // The lab's bin moved with the lab into its own package (gridfleet-lab, folder lab/).
+  assert.equal(pkg.bin['gridfleet-lab'], undefined, 'the product has no lab bin');
+  const labPkg = JSON.parse(await readFile(path.join(REPO_ROOT, 'lab', 'package.json'), 'utf8')) as {
+    bin: Record<string, string>;
+  };
+  assert.equal(labPkg.bin['gridfleet-lab'], './dist/cli.js', 'the lab package has the gridfleet-lab bin');
   const built = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
   if (
     !(await access(built).then(

@@ -1,7 +1,7 @@
 /** `run heartbeat --every` against an in-process lab: beats until the run ends, then exits 1. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type RunningLab, startLab } from '../../src/lab';
+import { type RunningLab, startLab } from '../../lab/src/manager';
 import { explain, makeProject, removeProject, runCliProcess } from './support/cli_process';
 
 let lab: RunningLab;

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { DEMO_LAB_PATH, loadLabFile } from '../../src/lab';
+import { DEMO_LAB_PATH, loadLabFile } from '../../lab/src/manager';
 import { CUCUMBER_BIN, FixtureSuite } from '../cucumber/support/cucumber_fixture';
 import { ANDROID_LANE, FIXTURE_STEPS } from '../cucumber/support/fixture_steps';
 import { ManagerView } from '../cucumber/support/manager_view';

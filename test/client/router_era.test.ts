@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { type RunningLab, startLab } from '../../lab/src/manager';
 import {
   detectGeneration,
   GenerationDetectionError,
   GenerationMismatchError,
   GridFleetClient,
 } from '../../src/client';
-import { type RunningLab, startLab } from '../../src/lab';
 import { freePort } from '../support';
 import { routerExchange } from './fixtures/transcript';
 import {

@@ -58,8 +58,11 @@ describe('npm pack contents', () => {
       '.gridfleet-stack/stack.json',
       'reports/junit.xml',
       'src/world.test.ts',
+      'dist/lab/state/store.js',
+      'lab/dist/index.js',
+      'assets/labs/demo.yaml',
     ];
     assert.equal(forbiddenPackFiles(bad.map((p) => ({ path: p, size: 1 }))).length, bad.length);
-    assert.deepEqual(forbiddenPackFiles([{ path: 'dist/lab/state/store.js', size: 1 }]), []);
+    assert.deepEqual(forbiddenPackFiles([{ path: 'dist/client/client.js', size: 1 }]), []);
   });
 });

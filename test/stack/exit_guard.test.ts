@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { stopRecordedStack } from '../../src/stack';
-import { readPidFiles } from '../../src/stack/pid_files';
-import { isAlive } from '../../src/stack/processes';
+import { stopRecordedStack } from '../../lab/src/stack';
+import { readPidFiles } from '../../lab/src/stack/pid_files';
+import { isAlive } from '../../lab/src/stack/processes';
 import { waitFor } from '../support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -28,7 +28,7 @@ async function stackOwner(then: string) {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridfleet-guard-'));
   stateDirs.push(stateDir);
   const script = `
-    const { startStack } = require('./src/stack');
+    const { startStack } = require('./lab/src/stack');
     startStack({ ports: { lab: 0, grid: 0, appium: 0 }, stateDir: ${JSON.stringify(stateDir)}, labInProcess: true })
       .then((stack) => { console.log('PIDS ' + JSON.stringify(stack.pids)); ${then} })
       .catch((err) => { console.error(err); process.exit(3); });

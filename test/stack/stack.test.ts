@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isPortFree } from '../../src/stack';
-import { readPidFiles } from '../../src/stack/pid_files';
-import { isAlive } from '../../src/stack/processes';
+import { isPortFree } from '../../lab/src/stack';
+import { readPidFiles } from '../../lab/src/stack/pid_files';
+import { isAlive } from '../../lab/src/stack/processes';
 import { withStack } from '../support';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -7,9 +7,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { isPortFree, readStackInfo, StackError, startStack, stopRecordedStack } from '../../src/stack';
-import { readPidFiles } from '../../src/stack/pid_files';
-import { isAlive } from '../../src/stack/processes';
+import { isPortFree, readStackInfo, StackError, startStack, stopRecordedStack } from '../../lab/src/stack';
+import { readPidFiles } from '../../lab/src/stack/pid_files';
+import { isAlive } from '../../lab/src/stack/processes';
 import { freePort, liveChildPids } from '../support';
 
 const stateDirs: string[] = [];
@@ -128,7 +128,7 @@ describe('stopRecordedStack (npm run lab:down)', () => {
         ['grid', 'terminated'],
       ]);
       assert.equal(isAlive(stack.pids.appium), false);
-      assert.equal(isAlive(stack.pids.grid), false);
+      assert.equal(isAlive(stack.pids.grid as number), false);
       assert.deepEqual(readPidFiles(stateDir), []);
       assert.equal(readStackInfo(stateDir), undefined);
       assert.ok(await isPortFree(stack.ports.grid));

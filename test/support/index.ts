@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { freePort } from '../../src/stack/ports';
+export { freePort } from '../../lab/src/stack/ports';
 export { liveChildPids } from './live_children';
 export { type ProcessResult, type RunProcessOptions, runProcess } from './run_process';
 export { type WaitForOptions, waitFor } from './wait_for';

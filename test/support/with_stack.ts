@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { type RunningStack, type StackOptions, startStack } from '../../src/stack';
+import { type RunningStack, type StackOptions, startStack } from '../../lab/src/stack';
 
 /** Handle returned by {@link withStack}; `stack` is readable once `before` has run. */
 export interface StackFixture {

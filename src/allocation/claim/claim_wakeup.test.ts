@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { type RunningLab, startLab } from '../../../lab/src/manager';
 import { GridFleetClient } from '../../client';
 import { retryClaim } from '../../client/claim_retry';
 import type { Clock } from '../../client/clock';
-import { type RunningLab, startLab } from '../../lab';
 import { hostedCoordinator } from '../../run/coordinator_host';
 import { allocationLink } from '../../run/coordinator_link';
 import type { AllocationMessage, AllocationReply } from '../strategy';

@@ -1,6 +1,6 @@
 import { after, before, beforeEach } from 'node:test';
+import { type RunningLab, startLab } from '../../../lab/src/manager';
 import { GridFleetClient } from '../../../src/client';
-import { type RunningLab, startLab } from '../../../src/lab';
 import { TcpProxy } from '../../chaos/support/tcp_proxy';
 
 /** A lab behind a TCP proxy, and a client each way; valid inside tests of the file that set it up. */

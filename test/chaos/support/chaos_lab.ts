@@ -1,5 +1,5 @@
-import { type RunningLab, startLab } from '../../../src/lab';
-import type { LabSettings, ResolvedLab } from '../../../src/lab/lab_file';
+import { type RunningLab, startLab } from '../../../lab/src/manager';
+import type { LabSettings, ResolvedLab } from '../../../lab/src/manager/lab_file';
 
 /** A lab fault as `POST /lab/faults` takes it (see `src/lab/README.md`). */
 export interface FaultSpec {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ResolvedLab } from '../../../lab/src/manager/lab_file';
+import type { RunningStack } from '../../../lab/src/stack';
 import { isTerminalRunState } from '../../../src/client/schemas/common';
-import type { ResolvedLab } from '../../../src/lab/lab_file';
-import type { RunningStack } from '../../../src/stack';
 import { type CucumberResult, FixtureSuite, type RunOptions } from '../../cucumber/support/cucumber_fixture';
 import { ANDROID_LANE, CANCEL_STEP, FIXTURE_STEPS } from '../../cucumber/support/fixture_steps';
 import { ManagerView } from '../../cucumber/support/manager_view';

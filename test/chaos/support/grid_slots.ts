@@ -1,5 +1,5 @@
-import { DEMO_LAB_PATH, loadLabFile, type ResolvedLab } from '../../../src/lab/lab_file';
-import { FAKE_APP_PATH } from '../../../src/stack';
+import { DEMO_LAB_PATH, loadLabFile, type ResolvedLab } from '../../../lab/src/manager/lab_file';
+import { FAKE_APP_PATH } from '../../../lab/src/stack';
 
 /** The chaos stack's Grid `session-request-timeout` (seconds): short, so the queue-timeout row is quick. */
 export const GRID_QUEUE_TIMEOUT_SEC = 10;

@@ -1,4 +1,4 @@
-import { type LabSettings, type RunningLab, startLab } from '../../../src/lab';
+import { type LabSettings, type RunningLab, startLab } from '../../../lab/src/manager';
 
 /** A lab started for a test, with small helpers for its `/lab/` admin surface. */
 export interface TestLab {
