@@ -1,3 +1,4 @@
+import type { GridFleetClient } from './client';
 import { errorText } from './error_text';
 import { GridFleetApiError } from './errors';
 import { type GridFleetLogger, gridFleetLogger } from './logger';
@@ -6,12 +7,6 @@ import type { HeartbeatResponse } from './schemas/run';
 
 /** Why a heartbeat stopped. */
 export type HeartbeatStopReason = 'stopped' | 'expired' | 'cancelled' | 'run_not_found';
-
-/** Anything that can send a run heartbeat (the client). */
-export interface HeartbeatSender {
-  /** `POST /runs/{id}/heartbeat`. */
-  heartbeat(runId: string): Promise<HeartbeatResponse>;
-}
 
 /** Options of {@link RunHeartbeat}. */
 export interface RunHeartbeatOptions {
@@ -35,7 +30,7 @@ export class RunHeartbeat {
   readonly runId: string;
   /** Resolves with the reason once the heartbeat has stopped. */
   readonly stopped: Promise<HeartbeatStopReason>;
-  readonly #sender: HeartbeatSender;
+  readonly #sender: Pick<GridFleetClient, 'heartbeat'>;
   readonly #intervalMs: number;
   readonly #onStop: RunHeartbeatOptions['onStop'];
   readonly #onBeat: RunHeartbeatOptions['onBeat'];
@@ -48,7 +43,7 @@ export class RunHeartbeat {
   #lastError: Error | null = null;
   #beats = 0;
 
-  constructor(sender: HeartbeatSender, runId: string, options: RunHeartbeatOptions = {}) {
+  constructor(sender: Pick<GridFleetClient, 'heartbeat'>, runId: string, options: RunHeartbeatOptions = {}) {
     const intervalSec = options.intervalSec ?? 30;
     if (!Number.isFinite(intervalSec) || intervalSec <= 0) {
       throw new RangeError(

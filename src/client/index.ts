@@ -70,7 +70,6 @@ export {
   readRouterHealth,
 } from './grid_status';
 export {
-  type HeartbeatSender,
   type HeartbeatStopReason,
   RunHeartbeat,
   type RunHeartbeatOptions,
@@ -103,7 +102,6 @@ export { type CooldownRequest, RouterApi } from './router_api';
 export {
   type CleanupPolicy,
   type RunCleanup,
-  type RunCleanupClient,
   type RunCleanupOptions,
   registerRunCleanup,
 } from './run_cleanup';

@@ -1,18 +1,10 @@
+import type { GridFleetClient } from './client';
 import { GridFleetApiError } from './errors';
 import type { RunHeartbeat } from './heartbeat';
 import { type GridFleetLogger, gridFleetLogger } from './logger';
-import type { RunRead } from './schemas/run';
 
 /** What cleanup does with the run. */
 export type CleanupPolicy = 'noop' | 'complete' | 'cancel';
-
-/** The client calls cleanup needs. */
-export interface RunCleanupClient {
-  /** `POST /runs/{id}/complete`. */
-  completeRun(runId: string): Promise<RunRead>;
-  /** `POST /runs/{id}/cancel`. */
-  cancelRun(runId: string): Promise<RunRead>;
-}
 
 /** Options of {@link registerRunCleanup} (the testkit's policies and defaults). */
 export interface RunCleanupOptions {
@@ -43,7 +35,7 @@ export interface RunCleanup {
  * asynchronous complete/cancel call: call the returned function before exiting in that case.
  */
 export function registerRunCleanup(
-  client: RunCleanupClient,
+  client: Pick<GridFleetClient, 'completeRun' | 'cancelRun'>,
   runId: string,
   heartbeat?: RunHeartbeat | null,
   options: RunCleanupOptions = {},
