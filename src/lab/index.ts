@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export type { FaultSpec } from './faults';
-export type { LabDevice, LabPack, LabPlatform, LabSettings, ResolvedLab } from './lab_file';
+export type { LabDevice, LabGroup, LabPack, LabPlatform, LabSettings, ResolvedLab } from './lab_file';
 export {
   DEFAULT_LAB_SETTINGS,
   DEMO_LAB_PATH,

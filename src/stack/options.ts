@@ -9,14 +9,23 @@ export type PortOption = number | 'auto';
 export interface StackPorts {
   /** GridFleet lab (the API is below it at `/api`). */
   readonly lab?: PortOption;
-  /** Selenium Grid standalone. */
+  /** Selenium Grid standalone, or the router simulator (router generation): what `GRID_URL` points at. */
   readonly grid?: PortOption;
   /** Appium server. */
   readonly appium?: PortOption;
 }
 
+/** Which GridFleet the stack plays: `claim` (lab + Appium + Selenium Grid) or `router` (lab + Appium + router simulator). */
+export type StackGeneration = 'claim' | 'router';
+
 /** Options of {@link startStack}. */
 export interface StackOptions {
+  /**
+   * `claim`: Selenium Grid 4 on the Grid port (needs Java). `router`: the router simulator on the
+   * Grid port and a router-generation lab whose devices all run on the stack's Appium (no Java).
+   * Default: the lab file's `settings.generation`.
+   */
+  readonly generation?: StackGeneration;
   /** Lab file path or an already loaded lab (default: the demo lab). */
   readonly lab?: string | ResolvedLab;
   /** Ports; `0`/`'auto'` picks free ports (tests should). */
@@ -32,7 +41,7 @@ export interface StackOptions {
   readonly log?: (line: string) => void;
   /** How long each server may take to become ready (default 60 000 ms). */
   readonly readyTimeoutMs?: number;
-  /** How long a request for a busy device waits in the Grid queue (default 30 s). */
+  /** How long a request for a busy device waits in the Grid queue (default 30 s; claim generation). */
   readonly sessionRequestTimeoutSec?: number;
 }
 
@@ -81,6 +90,16 @@ export async function resolvePorts(ports: StackPorts = {}): Promise<ResolvedPort
     }
   };
   return { lab: await pick(wanted.lab), grid: await pick(wanted.grid), appium: await pick(wanted.appium) };
+}
+
+/**
+ * Validates a generation option (`claim` or `router`).
+ *
+ * @throws StackError naming the accepted values.
+ */
+export function parseGeneration(flag: string, raw: unknown): StackGeneration {
+  if (raw === 'claim' || raw === 'router') return raw;
+  throw new StackError(`${flag} must be "claim" or "router"; got ${JSON.stringify(raw)}.`);
 }
 
 /** Parses a CLI/string port value: a number, `0` or `auto`. */

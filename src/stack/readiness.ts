@@ -99,6 +99,23 @@ export function labProbe(labUrl: string): Probe {
 }
 
 /**
+ * The router generation is routable when the router simulator answers `/healthz` and the lab's
+ * internal grid API (which the router asks for every session) answers `GET /internal/grid/routes`.
+ * No per-device check is needed: the router keeps no device state and every device's sessions are
+ * created by the lab on the one stack Appium, whose own readiness was awaited before.
+ */
+export function routerProbe(routerUrl: string, labUrl: string): Probe {
+  return async () => {
+    const health = await get(`${routerUrl}/healthz`);
+    if (health.status !== 200 || health.body !== 'ok') return `router /healthz answered ${health.status}`;
+    const routes = await get(`${labUrl}/internal/grid/routes`);
+    return routes.status === 200
+      ? undefined
+      : `lab /internal/grid/routes answered ${routes.status} (is the lab in the router generation?)`;
+  };
+}
+
+/**
  * Polls `probe` every `intervalMs` until it reports ready, failing fast when a watched server dies
  * and with the last reason after `timeoutMs`.
  */

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ResolvedPorts } from './options';
+import type { ResolvedPorts, StackGeneration } from './options';
 
 /** What a running stack records in `<stateDir>/stack.json`, for `lab:down` and for other tools. */
 export interface StackInfo {
+  /** Which GridFleet the stack plays (absent in files written before the router generation existed). */
+  readonly generation?: StackGeneration;
   /** Lab base URL. */
   readonly labUrl: string;
   /** GridFleet API base URL. */

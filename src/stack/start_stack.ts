@@ -9,36 +9,64 @@ import { renderGridConfig } from './grid_config';
 import {
   type LabCli,
   type LabHandle,
-  labFileForGrid,
+  labFileForStack,
   resolveLabCli,
+  type StackLabSettings,
   startLabChild,
   startLabInProcess,
 } from './lab_runner';
-import { DEFAULT_PORTS, type ResolvedPorts, resolvePorts, type StackOptions } from './options';
+import {
+  DEFAULT_PORTS,
+  parseGeneration,
+  type ResolvedPorts,
+  resolvePorts,
+  type StackGeneration,
+  type StackOptions,
+} from './options';
 import { defaultStateDir, FAKE_APP_PATH } from './paths';
 import { readPidFiles, removePidFile, writePidFile } from './pid_files';
 import { assertPortsFree, STACK_HOST, waitForPortsFree } from './ports';
 import { isAlive, spawnServer, terminateAll } from './processes';
-import { appiumProbe, gridProbe, labProbe, type WatchedServer, waitUntilReady } from './readiness';
+import {
+  appiumProbe,
+  gridProbe,
+  labProbe,
+  routerProbe,
+  type WatchedServer,
+  waitUntilReady,
+} from './readiness';
 import { removeStackInfo, writeStackInfo } from './stack_info';
 import { buildStackDevices, nonFakeDevices, type StackDevice } from './stereotypes';
 
-/** A running local stack: lab + Appium (fake driver) + Selenium Grid standalone in relay mode. */
+/**
+ * A running local stack: lab + Appium (fake driver) + Selenium Grid standalone in relay mode
+ * (claim generation), or lab + Appium + the router simulator (router generation).
+ */
 export interface RunningStack {
+  /** Which GridFleet the stack plays. */
+  readonly generation: StackGeneration;
   /** Lab base URL, e.g. `http://127.0.0.1:8000`. */
   readonly labUrl: string;
   /** GridFleet API base (`<labUrl>/api`), what `GRIDFLEET_API_URL` expects. */
   readonly apiUrl: string;
-  /** Selenium Grid URL, what `GRID_URL` expects. */
+  /** Selenium Grid URL (claim) or router simulator URL (router), what `GRID_URL` expects. */
   readonly gridUrl: string;
   /** Appium server URL (direct, bypassing the Grid). */
   readonly appiumUrl: string;
   /** Environment to point a test at this stack: `GRIDFLEET_API_URL`, `GRID_URL`, `GRIDFLEET_LAB_URL`, `APPIUM_URL`. */
   readonly env: Readonly<Record<string, string>>;
-  /** The lab devices, each with the udid that pins a session to it. */
+  /** The lab devices, each with the udid (claim) / id (router, `gridfleet:deviceId`) that pins a session to it. */
   readonly devices: readonly StackDevice[];
-  /** PIDs of the started processes (`lab` is absent when the lab runs in-process). */
-  readonly pids: { readonly lab?: number; readonly appium: number; readonly grid: number };
+  /**
+   * PIDs of the started processes (`lab` is absent when the lab runs in-process; `grid` only in the
+   * claim generation, `router` only in the router generation).
+   */
+  readonly pids: {
+    readonly lab?: number;
+    readonly appium: number;
+    readonly grid?: number;
+    readonly router?: number;
+  };
   /** The ports in use. */
   readonly ports: ResolvedPorts;
   /** State dir holding the PID files, logs and `grid.toml`. */
@@ -70,15 +98,22 @@ function claimStateDir(stateDir: string): void {
 }
 
 /** Labels for the port check messages. */
-const PORT_LABELS = {
-  lab: { what: 'GridFleet lab', flag: '--lab-port / ports.lab' },
-  grid: { what: 'Selenium Grid', flag: '--grid-port / ports.grid' },
-  appium: { what: 'Appium', flag: '--appium-port / ports.appium' },
-} as const;
+function portLabels(generation: StackGeneration) {
+  return {
+    lab: { what: 'GridFleet lab', flag: '--lab-port / ports.lab' },
+    grid: {
+      what: generation === 'router' ? 'GridFleet router simulator' : 'Selenium Grid',
+      flag: '--grid-port / ports.grid',
+    },
+    appium: { what: 'Appium', flag: '--appium-port / ports.appium' },
+  } as const;
+}
 
 /**
- * Starts the GridFleet lab, one Appium 3 server (fake driver) and one Selenium Grid 4 standalone
- * relaying to it with one slot per lab device, and waits until every device is routable.
+ * Starts the GridFleet lab, one Appium 3 server (fake driver) and, in the claim generation, one
+ * Selenium Grid 4 standalone relaying to it with one slot per lab device, or, in the router
+ * generation, the router simulator in front of a router-generation lab whose devices all use that
+ * Appium; then waits until every device is routable.
  *
  * On any failure everything already started is stopped before the error is thrown.
  *
@@ -91,6 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   // Cheap validation first, so bad options fail before anything is looked up or started.
   const ports = await resolvePorts(options.ports);
   const lab = loadLab(options.lab);
+  const generation = parseGeneration('generation', options.generation ?? lab.settings.generation);
   const inProcess = options.labInProcess ?? typeof options.lab === 'object';
   let labFile: string | undefined;
   let labCli: LabCli | undefined;
@@ -103,7 +139,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       );
     }
   }
-  const binaries = resolveStackBinaries();
+  const binaries = resolveStackBinaries(undefined, { grid: generation === 'claim' });
+  const routerCli = generation === 'router' ? resolveLabCli('router_sim') : undefined;
   const devices = buildStackDevices(lab, FAKE_APP_PATH);
   for (const d of nonFakeDevices(devices)) {
     log(
@@ -111,9 +148,10 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         'but only the Appium fake driver runs here; sessions routed to it will fail.',
     );
   }
+  const labels = portLabels(generation);
   await assertPortsFree(
-    (Object.keys(PORT_LABELS) as (keyof ResolvedPorts)[]).map((key) => ({
-      ...PORT_LABELS[key],
+    (Object.keys(labels) as (keyof ResolvedPorts)[]).map((key) => ({
+      ...labels[key],
       port: ports[key],
       defaultPort: DEFAULT_PORTS[key],
     })),
@@ -124,6 +162,10 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const labUrl = `http://${STACK_HOST}:${ports.lab}`;
   const gridUrl = `http://${STACK_HOST}:${ports.grid}`;
   const appiumUrl = `http://${STACK_HOST}:${ports.appium}`;
+  const labSettings: StackLabSettings =
+    generation === 'router'
+      ? { grid_url: gridUrl, generation: 'router', appium_url: appiumUrl }
+      : { grid_url: gridUrl };
   const started: { name: string; child: ChildProcess; pidFile: string }[] = [];
   let labHandle: LabHandle | undefined;
   let stopped = false;
@@ -152,17 +194,17 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     return { name, child, logFile: path.join(stateDir, `${name}.log`) };
   };
 
+  const began = Date.now();
+  const watched: WatchedServer[] = [];
   try {
-    const began = Date.now();
     // Lab and Appium first; the Grid only once Appium is ready: a relay whose Appium is not up at
     // start never registers its slots (measured: still absent 50 s after Appium came up).
-    const watched: WatchedServer[] = [];
     if (inProcess) {
-      labHandle = await startLabInProcess(lab, STACK_HOST, ports.lab, gridUrl);
+      labHandle = await startLabInProcess(lab, STACK_HOST, ports.lab, labSettings);
     } else {
       const child = startLabChild(
         labCli as LabCli,
-        labFileForGrid(lab, labFile as string, gridUrl, stateDir),
+        labFileForStack(lab, labFile as string, labSettings, stateDir),
         STACK_HOST,
         ports.lab,
         stateDir,
@@ -191,7 +233,46 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     );
     watched.push(appium);
     log(`starting lab on ${labUrl} and Appium on ${appiumUrl} (state dir ${stateDir})`);
+    if (routerCli) {
+      // The router needs nothing at start (it asks the lab per request), so it starts alongside.
+      const auth = lab.settings.auth;
+      watched.push(
+        track(
+          'router',
+          spawnServer({
+            name: 'router',
+            command: process.execPath,
+            args: [
+              ...routerCli.nodeArgs,
+              routerCli.file,
+              ...['--manager-url', labUrl, '--port', String(ports.grid), '--host', STACK_HOST],
+            ],
+            cwd: process.cwd(),
+            // Credentials through the environment, not the command line (visible in ps).
+            env: auth.enabled
+              ? { ...process.env, GRIDFLEET_ROUTER_BACKEND_AUTH: `${auth.username}:${auth.password}` }
+              : process.env,
+            logFile: path.join(stateDir, 'router.log'),
+          }),
+        ),
+      );
+      log(`starting the router simulator on ${gridUrl}`);
+    }
     await waitUntilReady(`Appium (${appiumUrl})`, appiumProbe(appiumUrl), watched, timeoutMs);
+    if (generation === 'router') {
+      await waitUntilReady(`GridFleet lab (${labUrl})`, labProbe(labUrl), watched, timeoutMs);
+      await waitUntilReady(`router simulator (${gridUrl})`, routerProbe(gridUrl, labUrl), watched, timeoutMs);
+    } else {
+      await startGrid();
+    }
+    log(`all ${devices.length} device(s) routable after ${Date.now() - began} ms`);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  /** Claim generation: the Grid only once Appium is ready, then until every udid is listed. */
+  async function startGrid(): Promise<void> {
     log(`Appium ready after ${Date.now() - began} ms; starting Selenium Grid on ${gridUrl}`);
 
     const gridToml = path.join(stateDir, 'grid.toml');
@@ -239,10 +320,6 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       watched,
       timeoutMs,
     );
-    log(`all ${devices.length} device(s) routable after ${Date.now() - began} ms`);
-  } catch (err) {
-    await stop();
-    throw err;
   }
 
   const pidOf = (name: string): number | undefined => started.find((s) => s.name === name)?.child.pid;
@@ -254,6 +331,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     APPIUM_URL: appiumUrl,
   };
   writeStackInfo(stateDir, {
+    generation,
     labUrl,
     apiUrl,
     gridUrl,
@@ -263,13 +341,19 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     devices: devices.map(({ id, name, udid, platformId }) => ({ id, name, udid, platformId })),
   });
   return {
+    generation,
     labUrl,
     apiUrl,
     gridUrl,
     appiumUrl,
     env,
     devices,
-    pids: { lab: pidOf('lab'), appium: pidOf('appium') as number, grid: pidOf('grid') as number },
+    pids: {
+      lab: pidOf('lab'),
+      appium: pidOf('appium') as number,
+      grid: pidOf('grid'),
+      router: pidOf('router'),
+    },
     ports,
     stateDir,
     stop,

@@ -21,6 +21,7 @@ const MARKERS: Record<string, string> = {
   lab: 'lab',
   appium: 'appium',
   grid: 'selenium-server',
+  router: `router_sim${path.sep}cli`,
 };
 
 /**

@@ -26,13 +26,20 @@ after(async () => {
   for (const cleanup of cleanups) await cleanup();
 });
 
-/** Starts `cli.ts up` on free ports and resolves once it printed the export lines. */
-async function up(): Promise<{ child: ChildProcess; stateDir: string; output: () => string }> {
+/** Starts `cli.ts up` on free ports (plus `extra` flags) and resolves once it printed the export lines. */
+async function up(
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; stateDir: string; output: () => string }> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridfleet-cli-'));
   const [node, ...args] = CLI;
   const child = spawn(
     node,
-    [...args, 'up', '--lab-port', '0', '--grid-port', 'auto', '--appium-port', '0', '--state-dir', stateDir],
+    [
+      ...args,
+      'up',
+      ...['--lab-port', '0', '--grid-port', 'auto', '--appium-port', '0', '--state-dir', stateDir],
+      ...extra,
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -115,6 +122,66 @@ describe('stack CLI', () => {
       what: 'the lab CLI to exit',
     });
     assert.equal(code, 0, output());
+    assert.deepEqual(
+      servers.filter((r) => isAlive(r.pid)),
+      [],
+    );
+    assert.deepEqual(readPidFiles(stateDir), []);
+    for (const name of ['GRID_URL', 'APPIUM_URL', 'GRIDFLEET_LAB_URL']) {
+      assert.ok(await isPortFree(Number(new URL(exported(output(), name)).port)), `${name} port is free`);
+    }
+  });
+
+  test('--generation router: router simulator on GRID_URL, a run-bound session through it, down stops all', async () => {
+    const { child, stateDir, output } = await up(['--generation', 'router']);
+    const gridUrl = exported(output(), 'GRID_URL');
+    const apiUrl = exported(output(), 'GRIDFLEET_API_URL');
+    assert.match(output(), /router generation/);
+    const status = await (await fetch(`${gridUrl}/status`)).json();
+    assert.deepEqual(status, { value: { message: 'GridFleet router', ready: true } });
+    const servers = readPidFiles(stateDir).filter((r) => r.name !== 'cli');
+    assert.deepEqual(servers.map((r) => r.name).sort(), ['appium', 'lab', 'router'], 'no Selenium Grid');
+
+    const run = await fetch(`${apiUrl}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'cli-router',
+        requirements: [{ pack_id: 'appium-uiautomator2', platform_id: 'android_mobile', count: 1 }],
+      }),
+    });
+    assert.equal(run.status, 201);
+    const reserved = (await run.json()) as { id: string; devices: { device_id: string }[] };
+    const { remote } = await import('webdriverio');
+    const url = new URL(gridUrl);
+    const browser = await remote({
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: `/run/${reserved.id}`,
+      capabilities: {
+        platformName: 'Fake',
+        'appium:automationName': 'Fake',
+        'appium:platform': 'android_mobile',
+      } as WebdriverIO.Capabilities,
+      logLevel: 'silent',
+      connectionRetryCount: 0,
+    });
+    try {
+      assert.equal(
+        (browser.capabilities as Record<string, unknown>)['gridfleet:deviceId'],
+        reserved.devices[0]?.device_id,
+      );
+      assert.ok((await browser.takeScreenshot()).length > 0);
+    } finally {
+      await browser.deleteSession();
+    }
+
+    const report = await down(stateDir);
+    for (const name of ['appium', 'lab', 'router'])
+      assert.match(report, new RegExp(`^${name} +pid \\d+ +stopped$`, 'm'));
+    await waitFor(() => child.exitCode !== null || child.signalCode !== null, {
+      what: 'the lab CLI to exit',
+    });
     assert.deepEqual(
       servers.filter((r) => isAlive(r.pid)),
       [],

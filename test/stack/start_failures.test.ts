@@ -128,7 +128,7 @@ describe('stopRecordedStack (npm run lab:down)', () => {
         ['grid', 'terminated'],
       ]);
       assert.equal(isAlive(stack.pids.appium), false);
-      assert.equal(isAlive(stack.pids.grid), false);
+      assert.equal(isAlive(stack.pids.grid as number), false);
       assert.deepEqual(readPidFiles(stateDir), []);
       assert.equal(readStackInfo(stateDir), undefined);
       assert.ok(await isPortFree(stack.ports.grid));

@@ -5,8 +5,8 @@ import { FaultSpecError } from '../faults';
 import type { Router } from '../http/router';
 import { isoOffsetOrNull, isoZ } from '../http/wire';
 import type { RequestLog } from '../request_log';
+import { sweep } from '../state/grid_sweep';
 import { pollGrid } from '../state/grid_sync';
-import { reap } from '../state/run_end';
 import type { LabStore } from '../state/store';
 import { exclusionInForce } from '../state/views';
 
@@ -77,7 +77,12 @@ export function labState(store: LabStore): Record<string, unknown> {
       status: s.status,
       device_id: s.device_id,
       run_id: s.run_id,
+      test_name: s.test_name,
+      error_type: s.error_type,
+      error_message: s.error_message,
+      ended: s.ended_at !== null,
     })),
+    tickets: store.tickets.map((t) => ({ id: t.id, status: t.status, run_id: t.run_id })),
   };
 }
 
@@ -93,11 +98,11 @@ export function registerAdminRoutes(router: Router, deps: AdminDeps): void {
 
   router.add('GET', '/lab/state', () => ({ status: 200, body: labState(store) }));
 
-  router.add('POST', '/lab/clock', (ctx) => {
+  router.add('POST', '/lab/clock', async (ctx) => {
     const parsed = clockBody.safeParse(ctx.body ?? {});
     if (!parsed.success) return badRequest(`${zodMessage(parsed.error)} (send {"advance_sec": N})`);
     store.clock.advance(parsed.data.advance_sec);
-    const expired = parsed.data.sweep ? reap(store) : [];
+    const expired = parsed.data.sweep ? await sweep(store) : [];
     return {
       status: 200,
       body: { now: isoZ(store.clock.now()), offset_sec: store.clock.offsetSeconds, expired_runs: expired },
@@ -106,7 +111,10 @@ export function registerAdminRoutes(router: Router, deps: AdminDeps): void {
 
   router.add('POST', '/lab/grid-sync', async () => ({ status: 200, body: await pollGrid(store) }));
 
-  router.add('POST', '/lab/sweep', () => ({ status: 200, body: { expired_runs: reap(store) } }));
+  router.add('POST', '/lab/sweep', async () => ({
+    status: 200,
+    body: { expired_runs: await sweep(store) },
+  }));
 
   router.add('PATCH', '/lab/devices/{device_id}', (ctx) => {
     const device = store.devices.get((ctx.params.device_id ?? '').toLowerCase());
@@ -149,8 +157,13 @@ export function registerAdminRoutes(router: Router, deps: AdminDeps): void {
   );
 
   router.add('GET', '/lab/requests', (ctx) => {
+    const kind = ctx.query.get('kind');
+    if (kind !== null && kind !== 'api' && kind !== 'internal') {
+      return badRequest(`kind must be "api" or "internal", got "${kind}"`);
+    }
     try {
-      return { status: 200, body: log.since(ctx.query.get('since')) };
+      const entries = log.since(ctx.query.get('since'));
+      return { status: 200, body: kind === null ? entries : entries.filter((e) => e.kind === kind) };
     } catch (err) {
       return badRequest((err as Error).message);
     }

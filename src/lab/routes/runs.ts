@@ -1,6 +1,7 @@
 /** Run endpoints (§6): reserve, read, list, lifecycle signals. */
 import type { Router } from '../http/router';
 import type { FieldSpec, ModelSpec } from '../http/validate';
+import { completeRunSessions, releaseRunSessions } from '../state/appium_sessions';
 import { parseIncludes } from '../state/includes';
 import { RUN_STATES } from '../state/model';
 import type { RunCreate } from '../state/runs';
@@ -92,9 +93,9 @@ export function registerRunRoutes(router: Router, store: LabStore): void {
   });
 
   const lifecycle = (name: string, act: (runId: string) => unknown) =>
-    router.add('POST', `/api/runs/{run_id}/${name}`, (ctx) => {
+    router.add('POST', `/api/runs/{run_id}/${name}`, async (ctx) => {
       const { path } = parseRequest(ctx, RUN_PATH);
-      return ok(act(path.run_id as string));
+      return ok(await act(path.run_id as string));
     });
 
   lifecycle('ready', (id) => {
@@ -110,16 +111,19 @@ export function registerRunRoutes(router: Router, store: LabStore): void {
   lifecycle('heartbeat', (id) => heartbeat(store, requireRun(store, id, 404)));
   lifecycle('complete', (id) => {
     const run = requireRun(store, id, 409);
+    completeRunSessions(store, run);
     finishRun(store, run, 'completed');
     return runView(store, run, now());
   });
-  lifecycle('cancel', (id) => {
+  lifecycle('cancel', async (id) => {
     const run = requireRun(store, id, 409);
+    await releaseRunSessions(store, run, 'cancelled', null);
     finishRun(store, run, 'cancelled');
     return runView(store, run, now());
   });
-  lifecycle('force-release', (id) => {
+  lifecycle('force-release', async (id) => {
     const run = requireRun(store, id, 404);
+    await releaseRunSessions(store, run, 'cancelled', 'Force released by admin');
     forceRelease(store, run);
     return runView(store, run, now());
   });

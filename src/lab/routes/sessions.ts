@@ -2,7 +2,7 @@
 import type { Router } from '../http/router';
 import type { FieldSpec, ModelSpec } from '../http/validate';
 import { pythonJsonDumps } from '../http/wire';
-import type { SessionRow } from '../state/model';
+import type { SessionRow, SessionStatus } from '../state/model';
 import { SESSION_STATUSES } from '../state/model';
 import type { SessionRegister } from '../state/sessions';
 import { registerSession, requireSession, sessionFinished, updateSessionStatus } from '../state/sessions';
@@ -141,7 +141,7 @@ export function registerSessionRoutes(router: Router, store: LabStore): void {
 
   router.add('PATCH', '/api/sessions/{session_id}/status', (ctx) => {
     const { body } = parseRequest(ctx, { body: STATUS_BODY });
-    const status = body?.status as SessionRow['status'];
+    const status = body?.status as SessionStatus;
     return ok(sessionView(updateSessionStatus(store, ctx.params.session_id ?? '', status)));
   });
 

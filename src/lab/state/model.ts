@@ -126,6 +126,20 @@ export interface RunRow {
   last_heartbeat: number;
 }
 
+/** A waiting new-session request of the router generation (docs/manager-api.md, router era §4.6.1). */
+export interface TicketRow {
+  id: string;
+  status: 'waiting' | 'cancelled' | 'expired';
+  /** The run of a run-bound request, null for a free one. */
+  run_id: string | null;
+  /** The merged alwaysMatch × firstMatch candidates (FIFO veto re-matches them). */
+  candidates: Record<string, unknown>[];
+  created_at: number;
+  last_polled_at: number;
+  /** What a re-poll of a cancelled ticket answers (400). */
+  cancel_message: string | null;
+}
+
 /** A session row. */
 export interface SessionRow {
   id: string;
@@ -133,7 +147,8 @@ export interface SessionRow {
   test_name: string | null;
   started_at: number;
   ended_at: number | null;
-  status: SessionStatus;
+  /** `pending` only in the router generation, between the claim and Appium's answer. */
+  status: SessionStatus | 'pending';
   requested_pack_id: string | null;
   requested_platform_id: string | null;
   requested_device_type: string | null;
@@ -143,4 +158,12 @@ export interface SessionRow {
   error_message: string | null;
   run_id: string | null;
   device_id: string | null;
+  /** Router generation: what Appium returned as the session's capabilities. */
+  actual_capabilities?: Record<string, unknown> | null;
+  /** Router generation: the Appium URL the session lives on (what `/internal/grid/routes` lists). */
+  target?: string | null;
+  /** Router generation: last `POST /internal/grid/activity` naming the session. */
+  last_activity_at?: number | null;
+  /** Router generation: the ticket whose claim made this row (a re-sent ticket tears it down). */
+  ticket_id?: string | null;
 }

@@ -18,7 +18,8 @@ export function endRun(
   run.state = state;
   run.error = error;
   run.completed_at = now;
-  if (killSessions) {
+  // The router generation closes them itself, after DELETEing their Appium sessions (appium_sessions.ts).
+  if (killSessions && store.settings.generation !== 'router') {
     for (const s of store.sessions) {
       if (s.run_id === run.id && s.status === 'running') {
         s.status = 'error';
@@ -47,19 +48,22 @@ export function endRun(
   }
 }
 
+/** Why a non-terminal run is due to expire now (heartbeat timeout, then absolute TTL), or null. */
+export function expiryError(run: RunRow, now: number): string | null {
+  if (now > run.last_heartbeat + run.heartbeat_timeout_sec * 1000) return 'Heartbeat timeout';
+  if (now > run.created_at + run.ttl_minutes * 60_000) return `TTL exceeded (${run.ttl_minutes} minutes)`;
+  return null;
+}
+
 /** One reaper pass: expires runs past their heartbeat timeout or absolute TTL. Returns expired ids. */
 export function reap(store: LabStore): string[] {
   const expired: string[] = [];
   for (const run of store.runs.values()) {
     if (store.isTerminal(run)) continue;
-    const now = store.clock.now();
-    if (now > run.last_heartbeat + run.heartbeat_timeout_sec * 1000) {
-      endRun(store, run, 'expired', 'Heartbeat timeout', true);
-      expired.push(run.id);
-    } else if (now > run.created_at + run.ttl_minutes * 60_000) {
-      endRun(store, run, 'expired', `TTL exceeded (${run.ttl_minutes} minutes)`, true);
-      expired.push(run.id);
-    }
+    const error = expiryError(run, store.clock.now());
+    if (error === null) continue;
+    endRun(store, run, 'expired', error, true);
+    expired.push(run.id);
   }
   return expired;
 }

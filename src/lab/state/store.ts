@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { deviceIdentity } from '../catalog';
 import type { LabPack, LabPlatform, LabSettings, ResolvedLab } from '../lab_file';
 import type { LabClock } from './clock';
-import type { DeviceRow, ReservationRow, RunRow, SessionRow } from './model';
+import type { DeviceRow, ReservationRow, RunRow, SessionRow, TicketRow } from './model';
 import { TERMINAL_STATES } from './model';
 
 /** Deterministic small integer from a string (stable fake telemetry per device). */
@@ -23,6 +23,8 @@ export class LabStore {
   runs = new Map<string, RunRow>();
   reservations: ReservationRow[] = [];
   sessions: SessionRow[] = [];
+  /** Router generation: new-session tickets (waiting, cancelled, expired; claimed ones are dropped). */
+  tickets: TicketRow[] = [];
   /** Pack states as declared (the catalog may switch a draining pack off; reset restores it). */
   private readonly initialPackStates: string[];
 
@@ -42,6 +44,7 @@ export class LabStore {
     this.runs.clear();
     this.reservations = [];
     this.sessions = [];
+    this.tickets = [];
     this.lab.packs.forEach((p, i) => {
       p.state = (this.initialPackStates?.[i] ?? p.state) as LabPack['state'];
     });
@@ -126,9 +129,11 @@ export class LabStore {
     return this.reservations.filter((r) => r.run_id === runId);
   }
 
-  /** Whether the device has a running session. */
+  /** Whether the device has a live session (running, or pending in the router generation). */
   hasRunningSession(deviceId: string): boolean {
-    return this.sessions.some((s) => s.device_id === deviceId && s.status === 'running');
+    return this.sessions.some(
+      (s) => s.device_id === deviceId && (s.status === 'running' || s.status === 'pending'),
+    );
   }
 
   /** Operational state a device falls back to when nothing keeps it busy. */

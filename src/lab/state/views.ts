@@ -185,7 +185,7 @@ export function sessionCounts(store: LabStore, runId: string): Record<string, nu
   const counts = { passed: 0, failed: 0, error: 0, running: 0, total: 0 };
   for (const s of store.sessions) {
     if (s.run_id !== runId) continue;
-    counts[s.status]++;
+    if (s.status !== 'pending') counts[s.status]++;
     counts.total++;
   }
   return counts;
