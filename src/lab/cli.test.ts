@@ -81,3 +81,23 @@ test('CLI --help, bad options and bad lab files', async () => {
   assert.equal((await once(missing.child, 'exit'))[0], 1);
   assert.match(missing.err(), /lab file \/nonexistent\/lab\.yaml: cannot read it/);
 });
+
+test('CLI --generation router answers as the router-era manager; a bad value exits 2', async () => {
+  const bad = spawnCli(['--generation', 'selenium']);
+  assert.equal((await once(bad.child, 'exit'))[0], 2);
+  assert.match(bad.err(), /--generation must be "claim" or "router" \(got "selenium"\)/);
+  const cli = spawnCli(['--port', '0', '--generation', 'router']);
+  try {
+    await waitFor(() => cli.out().includes('export GRIDFLEET_API_URL='), 'the listening line');
+    const api = /export GRIDFLEET_API_URL=(\S+)/.exec(cli.out())?.[1];
+    assert.ok(api, cli.out());
+    const status = (await (await fetch(`${api}/grid/status`)).json()) as Record<string, unknown>;
+    assert.equal(status.message, 'gridfleet control plane');
+    assert.equal('grid' in status, false);
+    const exited = once(cli.child, 'exit');
+    cli.child.kill('SIGTERM');
+    assert.equal((await exited)[0], 0);
+  } finally {
+    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  }
+});

@@ -9,6 +9,7 @@ import { LabFileError } from './lab_file';
 import { startLab } from './server';
 
 const USAGE = `Usage: gridfleet-lab [--lab FILE] [--port N] [--host H] [--lifecycle claim-era|target]
+                     [--generation claim|router]
 
 Runs a GridFleet manager simulator speaking the manager's HTTP API under /api.
 
@@ -17,6 +18,7 @@ Options:
   --port N          port to listen on (default 8000; 0 = a free port)
   --host H          interface to bind (default 127.0.0.1)
   --lifecycle L     claim-era (default) or target, overriding the lab file's setting
+  --generation G    claim (default) or router: which manager generation the lab answers as
   -h, --help        show this help
 
 Test-only admin routes live under /lab/ (see src/lab/README.md).`;
@@ -28,7 +30,14 @@ function fail(message: string, code: number): never {
 
 /** Parses argv, starts the lab and wires signal handling. */
 export async function main(argv: string[]): Promise<void> {
-  let values: { lab?: string; port?: string; host?: string; lifecycle?: string; help?: boolean };
+  let values: {
+    lab?: string;
+    port?: string;
+    host?: string;
+    lifecycle?: string;
+    generation?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -37,6 +46,7 @@ export async function main(argv: string[]): Promise<void> {
         port: { type: 'string' },
         host: { type: 'string' },
         lifecycle: { type: 'string' },
+        generation: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -57,6 +67,10 @@ export async function main(argv: string[]): Promise<void> {
   if (lifecycle !== undefined && lifecycle !== 'claim-era' && lifecycle !== 'target') {
     fail(`--lifecycle must be "claim-era" or "target" (got "${lifecycle}")`, 2);
   }
+  const generation = values.generation;
+  if (generation !== undefined && generation !== 'claim' && generation !== 'router') {
+    fail(`--generation must be "claim" or "router" (got "${generation}")`, 2);
+  }
   const host = values.host ?? '127.0.0.1';
   let lab: Awaited<ReturnType<typeof startLab>>;
   try {
@@ -64,7 +78,10 @@ export async function main(argv: string[]): Promise<void> {
       lab: values.lab,
       port,
       host,
-      settings: lifecycle ? { lifecycle } : undefined,
+      settings:
+        lifecycle || generation
+          ? { ...(lifecycle ? { lifecycle } : {}), ...(generation ? { generation } : {}) }
+          : undefined,
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -103,6 +103,8 @@ const settingsSchema = z.strictObject({
   retry_after_sec: z.number().int().min(0).default(5),
   cooldown_escalation_threshold: z.number().int().min(0).max(100).default(3),
   device_cooldown_max_sec: z.number().int().min(1).default(3600),
+  /** Router generation: a preparation failure or cooldown escalation parks the device in maintenance. */
+  run_failure_escalates_to_maintenance: z.boolean().default(true),
   max_ttl_minutes: z.number().int().min(1).default(180),
   default_ttl_minutes: z.number().int().min(1).default(60),
   default_heartbeat_timeout_sec: z.number().int().min(1).default(120),

@@ -1,10 +1,11 @@
 /** The lab HTTP server: the manager's API under `/api`, health probes, and the `/lab/` admin surface. */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { type Fault, FaultInjector, faultBody } from './faults';
+import { basicUser, isProtected } from './http/auth';
 import { ApiError, FrameworkError } from './http/errors';
 import type { LabResponse, RequestContext } from './http/router';
 import { Router } from './http/router';
@@ -16,6 +17,9 @@ import { registerCatalogRoutes } from './routes/catalog';
 import { registerClaimRoutes } from './routes/claims';
 import { registerDeviceRoutes } from './routes/devices';
 import { registerInternalGridRoutes } from './routes/internal_grid';
+import { registerRouterDeviceRoutes } from './routes/router_era/devices';
+import { registerRouterRunDeviceRoutes } from './routes/router_era/run_devices';
+import { registerRouterSessionRoutes } from './routes/router_era/sessions';
 import { registerRunRoutes } from './routes/runs';
 import { registerSessionRoutes } from './routes/sessions';
 import { LabClock } from './state/clock';
@@ -56,40 +60,6 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Paths the manager's 30 s request watchdog leaves alone (the create-session long-poll). */
 const NO_WATCHDOG_PATHS = new Set(['/internal/grid/create-session']);
-const OPEN_API_PATHS = new Set(['/api/health', '/api/auth/login', '/api/auth/session']);
-
-function isProtected(path: string): boolean {
-  if (OPEN_API_PATHS.has(path)) return false;
-  return (
-    path.startsWith('/api/') ||
-    path === '/api' ||
-    path.startsWith('/agent/') ||
-    path.startsWith('/internal/') ||
-    path.startsWith('/docs') ||
-    path.startsWith('/redoc') ||
-    path === '/metrics' ||
-    path === '/openapi.json'
-  );
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** The machine user of a valid Basic header, or null. */
-function basicUser(header: string | undefined, settings: LabSettings): string | null {
-  const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
-  if (!m?.[1]) return null;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const sep = decoded.indexOf(':');
-  if (sep < 0) return null;
-  const user = decoded.slice(0, sep);
-  const pass = decoded.slice(sep + 1);
-  return safeEqual(user, settings.auth.username) && safeEqual(pass, settings.auth.password) ? user : null;
-}
-
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -163,12 +133,21 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     status: 200,
     body: { status: 'healthy', checks: { database: 'ok' } },
   }));
+  const router = settings.generation === 'router';
   registerCatalogRoutes(api, store);
-  registerDeviceRoutes(api, store);
-  registerRunRoutes(api, store);
-  registerClaimRoutes(api, store);
-  registerSessionRoutes(api, store);
-  if (settings.generation === 'router') registerInternalGridRoutes(api, store);
+  if (router) {
+    // docs/manager-api.md, router era §3, §8: retired routes are simply not registered (framework 404/405).
+    registerRouterDeviceRoutes(api, store);
+    registerRunRoutes(api, store);
+    registerRouterRunDeviceRoutes(api, store);
+    registerRouterSessionRoutes(api, store);
+    registerInternalGridRoutes(api, store);
+  } else {
+    registerDeviceRoutes(api, store);
+    registerRunRoutes(api, store);
+    registerClaimRoutes(api, store);
+    registerSessionRoutes(api, store);
+  }
   const admin = new Router();
   registerAdminRoutes(admin, { store, faults, log });
 
@@ -278,10 +257,13 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     let r: LabResponse;
     let headerId: string | null = requestId;
     try {
-      if (settings.auth.enabled && isProtected(path)) {
+      // The claim era checks auth before routing; the router era per matched route (router era §2).
+      const checkAuth = (message: string) => {
+        if (!settings.auth.enabled || !isProtected(path)) return;
         ctx.user = basicUser(req.headers.authorization, settings);
-        if (ctx.user === null) throw new ApiError(401, 'Authentication is required');
-      }
+        if (ctx.user === null) throw new ApiError(401, message);
+      };
+      if (!router) checkAuth('Authentication is required');
       if (shuttingDown && !path.startsWith('/health/') && path !== '/api/health') {
         throw new ApiError(
           503,
@@ -291,12 +273,14 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
         );
       }
       let m: ReturnType<Router['match']>;
+      let redirected = false;
       try {
         m = api.match(method, path);
       } catch (err) {
         const redirect =
           err instanceof FrameworkError && err.status === 404 ? api.slashRedirect(method, path) : null;
         if (redirect === null) throw err;
+        redirected = true;
         m = {
           handler: () => ({
             status: 307,
@@ -305,6 +289,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
           params: {},
         };
       }
+      if (router && !redirected) checkAuth('Authentication required');
       r = await m.handler({ ...ctx, params: m.params });
     } catch (err) {
       if (err instanceof ApiError)

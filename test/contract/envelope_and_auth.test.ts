@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { MISSING_UUID, PACK, PLATFORM, RunTracker, requirement } from './support/fixtures';
 import { ApiClient, basicAuth } from './support/http';
 import { UUID } from './support/shapes';
-import { type ContractTarget, openSideLab, openTarget } from './support/target';
+import { type ContractTarget, NEEDS_DESTRUCTIVE, openSideLab, openTarget } from './support/target';
 import {
   assertJsonWire,
   expectError,
@@ -35,9 +35,23 @@ describe('error envelope and wire format', () => {
   });
 
   it('wrong method on a known path is a framework 405 with an Allow header (§3)', async () => {
-    const res = await target.api.request('DELETE', '/api/driver-packs/catalog');
-    expectFrameworkError(res, 'DELETE catalog', 405);
-    assert.match(res.headers.get('allow') ?? '', /GET/, 'Allow header lists GET');
+    // Not DELETE/PATCH: those reach the admin route /api/driver-packs/{pack_id} with pack id "catalog".
+    for (const method of ['PUT', 'POST']) {
+      const res = await target.api.request(method, '/api/driver-packs/catalog');
+      expectFrameworkError(res, `${method} catalog`, 405);
+      assert.equal(res.headers.get('allow'), 'GET', `${method}: Allow lists the catalog route's GET`);
+    }
+  });
+
+  it('DELETE / PATCH /api/driver-packs/catalog reach the admin pack route: 404 / 422 (§3)', async (t) => {
+    if (!target.destructive) return t.skip(NEEDS_DESTRUCTIVE);
+    expectError(await target.api.request('DELETE', '/api/driver-packs/catalog'), 'DELETE catalog', {
+      status: 404,
+      code: 'NOT_FOUND',
+      message: "Pack 'catalog' not found",
+    });
+    const patch = await target.api.request('PATCH', '/api/driver-packs/catalog');
+    assert.equal(patch.status, 422, `PATCH catalog without a body: ${patch.text}`);
   });
 
   it('application errors are enveloped, details omitted when absent, request_id = x-request-id (§3)', async () => {

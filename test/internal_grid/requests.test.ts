@@ -130,10 +130,7 @@ describe('admission (nothing may be claimed here)', () => {
   test('a device in cooldown takes nobody; an unverified device neither', async () => {
     await closedPortLab({}, 2);
     const { runId, deviceIds } = await grid.reserve(1);
-    // The claim-era cooldown route is what this lab offers today: claim, then release with a cooldown.
-    assert.equal((await grid.api('POST', `/runs/${runId}/claim`, { worker_id: 'w' })).status, 200);
-    const cd = await grid.api('POST', `/runs/${runId}/devices/${deviceIds[0]}/release-with-cooldown`, {
-      worker_id: 'w',
+    const cd = await grid.api('POST', `/runs/${runId}/devices/${deviceIds[0]}/cooldown`, {
       reason: 'flaky',
       ttl_seconds: 60,
     });

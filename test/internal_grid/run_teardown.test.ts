@@ -79,7 +79,11 @@ describe('run teardown', () => {
     const closed = await row(sid);
     assert.equal(closed?.status, 'error');
     assert.equal(closed?.error_type, 'run_released');
-    assert.equal(closed?.error_message, 'Heartbeat timeout');
+    // Still `preparing`: the run error carries the suffix of docs/manager-api.md, router era §6.4.
+    assert.equal(
+      closed?.error_message,
+      'Heartbeat timeout; run was still in `preparing` — `/api/runs/{id}/active` was never signaled',
+    );
   });
 
   test('force-release deletes the Appium session; the row carries "Force released by admin"', async () => {

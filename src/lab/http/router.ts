@@ -36,7 +36,10 @@ interface Route {
   handler: Handler;
 }
 
-/** Ordered route table; the first full match wins, a path-only match yields 405. */
+/**
+ * Ordered route table; the first full match wins, else the first path-only match yields a 405 whose
+ * `Allow` lists that route's method only (Starlette: one route per method, the first partial match).
+ */
 export class Router {
   private readonly routes: Route[] = [];
 
@@ -72,7 +75,7 @@ export class Router {
       });
       return { handler: route.handler, params };
     }
-    if (allowed.length > 0) throw new FrameworkError(405, [...new Set(allowed)]);
+    if (allowed[0] !== undefined) throw new FrameworkError(405, [allowed[0]]);
     throw new FrameworkError(404);
   }
 

@@ -1,8 +1,9 @@
 /** `GET /api/driver-packs/catalog` (§5): every pack whatever its state, ordered by id. */
 import { catalogPack } from '../catalog';
+import { ApiError } from '../http/errors';
 import type { Router } from '../http/router';
 import type { LabStore } from '../state/store';
-import { ok } from './common';
+import { ok, parseRequest } from './common';
 
 /** Registers the catalog route. */
 export function registerCatalogRoutes(router: Router, store: LabStore): void {
@@ -33,5 +34,15 @@ export function registerCatalogRoutes(router: Router, store: LabStore): void {
         return catalogPack(pack, usage);
       }),
     });
+  });
+
+  // On the manager `/api/driver-packs/catalog` also matches the admin routes `DELETE` / `PATCH
+  // /api/driver-packs/{pack_id}` with pack id "catalog" (no such pack): 404, or 422 without a body.
+  router.add('DELETE', '/api/driver-packs/catalog', () => {
+    throw new ApiError(404, "Pack 'catalog' not found");
+  });
+  router.add('PATCH', '/api/driver-packs/catalog', (ctx) => {
+    parseRequest(ctx, { bodyDict: true });
+    throw new ApiError(404, "Pack 'catalog' not found");
   });
 }

@@ -113,6 +113,21 @@ export function registerDeviceRoutes(router: Router, store: LabStore): void {
     return ok(deviceView(store, requireDevice(store, path.device_id as string), now(), true));
   });
 
+  registerDeviceDataRoutes(router, store, { configPut: true });
+}
+
+/**
+ * Registers the per-device data routes both generations serve: config (`PUT` only with
+ * `configPut`; the router era has PATCH only), capabilities, test_data and its history, availability.
+ */
+export function registerDeviceDataRoutes(
+  router: Router,
+  store: LabStore,
+  options: { configPut: boolean },
+): void {
+  const now = () => store.clock.now();
+  const devicePath = { path: { device_id: UUID_PARAM } };
+
   router.add('GET', '/api/devices/{device_id}/config', (ctx) => {
     const { path, query } = parseRequest(ctx, { ...devicePath, query: { keys: { kind: 'str' } } });
     const d = requireDevice(store, path.device_id as string);
@@ -120,7 +135,7 @@ export function registerDeviceRoutes(router: Router, store: LabStore): void {
     return ok(deviceConfig(d, keys));
   });
 
-  for (const method of ['PUT', 'PATCH'] as const) {
+  for (const method of options.configPut ? (['PUT', 'PATCH'] as const) : (['PATCH'] as const)) {
     router.add(method, '/api/devices/{device_id}/config', (ctx) => {
       const { path, body } = parseRequest(ctx, { ...devicePath, bodyDict: true });
       const d = requireDevice(store, path.device_id as string);

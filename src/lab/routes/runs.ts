@@ -19,38 +19,46 @@ import { runView } from '../state/views';
 import { ok, parseRequest, UUID_PARAM } from './common';
 import { listRuns } from './run_list';
 
-const REQUIREMENT: ModelSpec = {
-  extra: 'ignore',
-  fields: {
-    pack_id: { kind: 'str', required: true },
-    platform_id: { kind: 'str', required: true },
-    os_version: { kind: 'str', nullable: true },
-    count: { kind: 'int', nullable: true, ge: 1 },
-    allocation: { kind: 'enum', values: ['all_available'], literal: true, nullable: true },
-    min_count: { kind: 'int', nullable: true, ge: 1 },
-    tags: { kind: 'str_dict', nullable: true },
-  },
-  check: (r) => {
-    if (r.allocation === 'all_available' && r.count !== null) {
-      return 'count cannot be provided when allocation is all_available';
-    }
-    if (r.allocation !== 'all_available' && r.min_count !== null) {
-      return 'min_count can only be provided when allocation is all_available';
-    }
-    return null;
-  },
-};
+/** `DeviceRequirement` (unknown keys ignored): the shared fields plus a generation's `extra` ones. */
+export function requirementSpec(extra: ModelSpec['fields']): ModelSpec {
+  return {
+    extra: 'ignore',
+    fields: {
+      pack_id: { kind: 'str', required: true },
+      platform_id: { kind: 'str', required: true },
+      os_version: { kind: 'str', nullable: true },
+      count: { kind: 'int', nullable: true, ge: 1 },
+      allocation: { kind: 'enum', values: ['all_available'], literal: true, nullable: true },
+      min_count: { kind: 'int', nullable: true, ge: 1 },
+      ...extra,
+    },
+    check: (r) => {
+      if (r.allocation === 'all_available' && r.count !== null) {
+        return 'count cannot be provided when allocation is all_available';
+      }
+      if (r.allocation !== 'all_available' && r.min_count !== null) {
+        return 'min_count can only be provided when allocation is all_available';
+      }
+      return null;
+    },
+  };
+}
 
-const RUN_CREATE: ModelSpec = {
-  extra: 'forbid',
-  fields: {
-    name: { kind: 'str', required: true },
-    requirements: { kind: 'models', model: REQUIREMENT, className: 'DeviceRequirement', required: true },
-    ttl_minutes: { kind: 'int', nullable: true },
-    heartbeat_timeout_sec: { kind: 'int', nullable: true },
-    created_by: { kind: 'str', nullable: true },
-  },
-};
+/** `RunCreate` (unknown keys forbidden) with the given requirement model. */
+export function runCreateSpec(requirement: ModelSpec): ModelSpec {
+  return {
+    extra: 'forbid',
+    fields: {
+      name: { kind: 'str', required: true },
+      requirements: { kind: 'models', model: requirement, className: 'DeviceRequirement', required: true },
+      ttl_minutes: { kind: 'int', nullable: true },
+      heartbeat_timeout_sec: { kind: 'int', nullable: true },
+      created_by: { kind: 'str', nullable: true },
+    },
+  };
+}
+
+const RUN_CREATE = runCreateSpec(requirementSpec({ tags: { kind: 'str_dict', nullable: true } }));
 
 const RUN_PATH = { path: { run_id: UUID_PARAM } };
 
@@ -72,18 +80,28 @@ export const RUN_LIST_QUERY: Record<string, FieldSpec> = {
   direction: { kind: 'enum', literal: true, values: ['older', 'newer'] },
 };
 
+const { sort_by: _sortBy, sort_dir: _sortDir, ...routerListQuery } = RUN_LIST_QUERY;
+const ROUTER_RUN_LIST_QUERY: Record<string, FieldSpec> = {
+  ...routerListQuery,
+  state: { kind: 'enum', values: RUN_STATES.filter((s) => s !== 'ready' && s !== 'completing') },
+};
+
 /** Registers the run routes. */
 export function registerRunRoutes(router: Router, store: LabStore): void {
   const now = () => store.clock.now();
 
-  router.add('POST', '/api/runs', (ctx) => {
-    const { body, query } = parseRequest(ctx, { body: RUN_CREATE, query: { include: { kind: 'str' } } });
-    const includes = parseIncludes(query.include as string | null, false);
-    return ok(createRun(store, body as unknown as RunCreate, includes), 201);
-  });
+  // The router generation's reserve lives in router_era/run_devices.ts.
+  if (store.settings.generation !== 'router')
+    router.add('POST', '/api/runs', (ctx) => {
+      const { body, query } = parseRequest(ctx, { body: RUN_CREATE, query: { include: { kind: 'str' } } });
+      const includes = parseIncludes(query.include as string | null, false);
+      return ok(createRun(store, body as unknown as RunCreate, includes), 201);
+    });
 
+  // Router era (§6.1, §11.4): no `ready`/`completing` state; `sort_by`/`sort_dir` are ignored.
+  const listQuery = store.settings.generation === 'router' ? ROUTER_RUN_LIST_QUERY : RUN_LIST_QUERY;
   router.add('GET', '/api/runs', (ctx) => {
-    const { query } = parseRequest(ctx, { query: RUN_LIST_QUERY });
+    const { query } = parseRequest(ctx, { query: listQuery });
     return ok(listRuns(store, query, ctx.query.getAll('created_to').pop()));
   });
 

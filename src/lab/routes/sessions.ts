@@ -37,7 +37,8 @@ const STATUS_BODY: ModelSpec = {
   fields: { status: { kind: 'enum', values: SESSION_STATUSES, required: true } },
 };
 
-const LIST_QUERY: Record<string, FieldSpec> = {
+/** List query of `GET /sessions` (claim era). */
+export const LIST_QUERY: Record<string, FieldSpec> = {
   device_id: { kind: 'uuid' },
   status: { kind: 'enum', values: SESSION_STATUSES },
   pack_id: { kind: 'str' },
@@ -81,58 +82,8 @@ export function registerSessionRoutes(router: Router, store: LabStore): void {
   });
 
   router.add('GET', '/api/sessions', (ctx) => {
-    const { query: q } = parseRequest(ctx, { query: LIST_QUERY });
-    const rows = store.sessions.filter((s) => {
-      const d = s.device_id ? store.devices.get(s.device_id) : undefined;
-      return (
-        (q.device_id === null || s.device_id === q.device_id) &&
-        (q.status === null || s.status === q.status) &&
-        (q.pack_id === null || d?.pack_id === q.pack_id) &&
-        (q.platform_id === null || d?.platform_id === q.platform_id) &&
-        (q.started_after === null || s.started_at >= (q.started_after as number)) &&
-        (q.started_before === null || s.started_at <= (q.started_before as number)) &&
-        (q.run_id === null || s.run_id === q.run_id)
-      );
-    });
-    const now = store.clock.now();
-    const key = (s: SessionRow): string | number => {
-      const d = s.device_id ? store.devices.get(s.device_id) : undefined;
-      switch (q.sort_by) {
-        case 'session_id':
-          return s.session_id;
-        case 'device':
-          return d?.name ?? '';
-        case 'test_name':
-          return s.test_name ?? '';
-        case 'platform':
-          return d?.platform_id ?? '';
-        case 'duration':
-          return (s.ended_at ?? now) - s.started_at;
-        case 'status':
-          return s.status;
-        default:
-          return s.started_at;
-      }
-    };
-    const dir = q.sort_dir === 'asc' ? 1 : -1;
-    const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
-    rows.sort((a, b) => dir * (cmp(key(a), key(b)) || cmp(a.started_at, b.started_at) || cmp(a.id, b.id)));
-    const limit = q.limit as number;
-    const view = (s: SessionRow) => sessionDetailView(store, s);
-    if (q.cursor === null && q.direction === null) {
-      const offset = q.offset as number;
-      const items = rows.slice(offset, offset + limit).map(view);
-      return ok({ items, total: rows.length, limit, offset, next_cursor: null, prev_cursor: null });
-    }
-    const start = decodeCursor(q.cursor as string | null);
-    return ok({
-      items: rows.slice(start, start + limit).map(view),
-      total: null,
-      limit,
-      offset: null,
-      next_cursor: start + limit < rows.length ? encodeCursor(start + limit) : null,
-      prev_cursor: start > 0 ? encodeCursor(Math.max(0, start - limit)) : null,
-    });
+    const { query } = parseRequest(ctx, { query: LIST_QUERY });
+    return ok(listSessions(store, query, () => true));
   });
 
   router.add('GET', '/api/sessions/{session_id}', (ctx) =>
@@ -149,4 +100,67 @@ export function registerSessionRoutes(router: Router, store: LabStore): void {
     sessionFinished(store, ctx.params.session_id ?? '');
     return { status: 204 };
   });
+}
+
+/**
+ * `GET /sessions` over validated query values: filters, sort, offset or cursor page of SessionDetail.
+ * `extra` adds filters of a generation (the router era's `active`, `include_probes`).
+ */
+export function listSessions(
+  store: LabStore,
+  q: Record<string, unknown>,
+  extra: (s: SessionRow) => boolean,
+): Record<string, unknown> {
+  const rows = store.sessions.filter((s) => {
+    if (!extra(s)) return false;
+    const d = s.device_id ? store.devices.get(s.device_id) : undefined;
+    return (
+      (q.device_id === null || s.device_id === q.device_id) &&
+      (q.status === null || s.status === q.status) &&
+      (q.pack_id === null || d?.pack_id === q.pack_id) &&
+      (q.platform_id === null || d?.platform_id === q.platform_id) &&
+      (q.started_after === null || s.started_at >= (q.started_after as number)) &&
+      (q.started_before === null || s.started_at <= (q.started_before as number)) &&
+      (q.run_id === null || s.run_id === q.run_id)
+    );
+  });
+  const now = store.clock.now();
+  const key = (s: SessionRow): string | number => {
+    const d = s.device_id ? store.devices.get(s.device_id) : undefined;
+    switch (q.sort_by) {
+      case 'session_id':
+        return s.session_id;
+      case 'device':
+        return d?.name ?? '';
+      case 'test_name':
+        return s.test_name ?? '';
+      case 'platform':
+        return d?.platform_id ?? '';
+      case 'duration':
+        return (s.ended_at ?? now) - s.started_at;
+      case 'status':
+        return s.status;
+      default:
+        return s.started_at;
+    }
+  };
+  const dir = q.sort_dir === 'asc' ? 1 : -1;
+  const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+  rows.sort((a, b) => dir * (cmp(key(a), key(b)) || cmp(a.started_at, b.started_at) || cmp(a.id, b.id)));
+  const limit = q.limit as number;
+  const view = (s: SessionRow) => sessionDetailView(store, s);
+  if (q.cursor === null && q.direction === null) {
+    const offset = q.offset as number;
+    const items = rows.slice(offset, offset + limit).map(view);
+    return { items, total: rows.length, limit, offset, next_cursor: null, prev_cursor: null };
+  }
+  const start = decodeCursor(q.cursor as string | null);
+  return {
+    items: rows.slice(start, start + limit).map(view),
+    total: null,
+    limit,
+    offset: null,
+    next_cursor: start + limit < rows.length ? encodeCursor(start + limit) : null,
+    prev_cursor: start > 0 ? encodeCursor(Math.max(0, start - limit)) : null,
+  };
 }

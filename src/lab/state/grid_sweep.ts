@@ -41,7 +41,7 @@ export async function sweep(store: LabStore): Promise<string[]> {
   const released: SessionRow[] = [];
   for (const run of [...store.runs.values()]) {
     if (store.isTerminal(run)) continue;
-    const error = expiryError(run, store.clock.now());
+    const error = expiryError(run, store.clock.now(), true);
     if (error !== null) released.push(...(await releaseRunSessions(store, run, 'expired', error)));
   }
   const expired = reap(store);

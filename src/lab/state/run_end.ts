@@ -48,11 +48,17 @@ export function endRun(
   }
 }
 
-/** Why a non-terminal run is due to expire now (heartbeat timeout, then absolute TTL), or null. */
-export function expiryError(run: RunRow, now: number): string | null {
-  if (now > run.last_heartbeat + run.heartbeat_timeout_sec * 1000) return 'Heartbeat timeout';
-  if (now > run.created_at + run.ttl_minutes * 60_000) return `TTL exceeded (${run.ttl_minutes} minutes)`;
-  return null;
+/**
+ * Why a non-terminal run is due to expire now (heartbeat timeout, then absolute TTL), or null. The
+ * router era adds a suffix when the run was still `preparing` (docs/manager-api.md, router era §6.4).
+ */
+export function expiryError(run: RunRow, now: number, router = false): string | null {
+  let error: string | null = null;
+  if (now > run.last_heartbeat + run.heartbeat_timeout_sec * 1000) error = 'Heartbeat timeout';
+  else if (now > run.created_at + run.ttl_minutes * 60_000)
+    error = `TTL exceeded (${run.ttl_minutes} minutes)`;
+  if (error === null || !router || run.state !== 'preparing') return error;
+  return `${error}; run was still in \`preparing\` — \`/api/runs/{id}/active\` was never signaled`;
 }
 
 /** One reaper pass: expires runs past their heartbeat timeout or absolute TTL. Returns expired ids. */
@@ -60,7 +66,7 @@ export function reap(store: LabStore): string[] {
   const expired: string[] = [];
   for (const run of store.runs.values()) {
     if (store.isTerminal(run)) continue;
-    const error = expiryError(run, store.clock.now());
+    const error = expiryError(run, store.clock.now(), store.settings.generation === 'router');
     if (error === null) continue;
     endRun(store, run, 'expired', error, true);
     expired.push(run.id);

@@ -3,7 +3,7 @@ import { ApiError } from '../http/errors';
 import { isoZ } from '../http/wire';
 import type { IncludeSet } from './includes';
 import { hydrate } from './includes';
-import type { DeviceRow, RunRow, StoredRequirement } from './model';
+import type { DeviceRow, ReservationRow, RunRow, StoredRequirement } from './model';
 import { endRun } from './run_end';
 import type { LabStore } from './store';
 import { reservedDeviceView } from './views';
@@ -48,7 +48,7 @@ export function storeRequirement(req: Requirement): StoredRequirement {
   return out;
 }
 
-function eligible(store: LabStore, d: DeviceRow, req: Requirement, taken: Set<string>): boolean {
+function eligible(store: LabStore, d: DeviceRow, req: Requirement, taken: ReadonlySet<string>): boolean {
   return (
     !taken.has(d.id) &&
     d.pack_id === req.pack_id &&
@@ -63,7 +63,8 @@ function eligible(store: LabStore, d: DeviceRow, req: Requirement, taken: Set<st
   );
 }
 
-function checkPack(store: LabStore, req: Requirement): void {
+/** The pack errors of a requirement (422 with `details.code`), checked before matching. */
+export function checkPack(store: LabStore, req: Requirement): void {
   const pack = store.pack(req.pack_id);
   if (!pack) throw new ApiError(422, { code: 'pack_unavailable', message: req.pack_id });
   if (pack.state === 'disabled' || pack.state === 'draft') {
@@ -76,7 +77,8 @@ function checkPack(store: LabStore, req: Requirement): void {
   }
 }
 
-function notEnough(req: Requirement, matched: number): ApiError {
+/** The shortfall 409; the router era adds `; <breakdown>` inside the parentheses (router era §6.2). */
+export function notEnough(req: Requirement, matched: number, breakdown?: string): ApiError {
   const shape =
     req.allocation === 'all_available'
       ? `allocation=all_available, min_count=${req.min_count ?? 1}`
@@ -84,60 +86,106 @@ function notEnough(req: Requirement, matched: number): ApiError {
   return new ApiError(
     409,
     `Not enough devices for requirement: pack_id=${req.pack_id}, platform_id=${req.platform_id}, ` +
-      `os_version=${req.os_version ?? 'None'}, ${shape} (matched ${matched} eligible devices right now). ` +
+      `os_version=${req.os_version ?? 'None'}, ${shape} (matched ${matched} eligible devices right now${breakdown ? `; ${breakdown}` : ''}). ` +
       'Check /api/availability for current platform capacity or retry later.',
   );
 }
 
 /** `POST /runs`: reserves devices (all or nothing) and answers the RunCreateResponse. */
 export function createRun(store: LabStore, body: RunCreate, includes: IncludeSet): Record<string, unknown> {
+  const ttl = checkTtl(store, body.ttl_minutes);
+  const candidates = candidateOrder(store);
+  const picked = pickDevices(body.requirements, (req, taken) => {
+    checkPack(store, req);
+    const matches = candidates.filter((d) => eligible(store, d, req, taken));
+    return { matches, shortfall: () => notEnough(req, matches.length) };
+  });
+  const { run, entries } = insertRun(store, body, ttl, body.requirements.map(storeRequirement), picked);
+  const now = store.clock.now();
+  return {
+    id: run.id,
+    name: run.name,
+    state: run.state,
+    devices: entries.map((r) => reservedDeviceView(store, r, now, hydrate(store, r.device_id, includes))),
+    grid_url: store.settings.grid_url,
+    ttl_minutes: run.ttl_minutes,
+    heartbeat_timeout_sec: run.heartbeat_timeout_sec,
+    created_at: isoZ(run.created_at),
+  };
+}
+
+/** The TTL to use, or the 409 when above the maximum (checked before any matching). */
+export function checkTtl(store: LabStore, ttlMinutes: number | null): number {
   const s = store.settings;
-  const ttl = body.ttl_minutes ?? s.default_ttl_minutes;
+  const ttl = ttlMinutes ?? s.default_ttl_minutes;
   if (ttl > s.max_ttl_minutes) {
     throw new ApiError(409, `TTL ${ttl} exceeds maximum allowed TTL of ${s.max_ttl_minutes} minutes`);
   }
+  return ttl;
+}
+
+/** What one requirement can take: its eligible devices in order, and the 409 for a shortfall. */
+export interface RequirementMatch {
+  matches: DeviceRow[];
+  shortfall: () => ApiError;
+}
+
+/**
+ * All-or-nothing picking: requirements in order, a device used once; `count` takes the first
+ * matches, `all_available` every match (at least `min_count`); throws the first shortfall.
+ */
+export function pickDevices<R extends Pick<Requirement, 'allocation' | 'count' | 'min_count'>>(
+  requirements: R[],
+  match: (req: R, taken: ReadonlySet<string>) => RequirementMatch,
+): DeviceRow[] {
   const taken = new Set<string>();
   const picked: DeviceRow[] = [];
-  // Oldest-created first, ties by ascending id.
-  const candidates = [...store.devices.values()].sort(
-    (a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-  for (const req of body.requirements) {
-    checkPack(store, req);
-    const matches = candidates.filter((d) => eligible(store, d, req, taken));
-    let chosen: DeviceRow[];
-    if (req.allocation === 'all_available') {
-      if (matches.length < (req.min_count ?? 1)) throw notEnough(req, matches.length);
-      chosen = matches;
-    } else {
-      const count = req.count ?? 1;
-      if (matches.length < count) throw notEnough(req, matches.length);
-      chosen = matches.slice(0, count);
-    }
-    for (const d of chosen) {
+  for (const req of requirements) {
+    const { matches, shortfall } = match(req, taken);
+    const all = req.allocation === 'all_available';
+    const wanted = all ? (req.min_count ?? 1) : (req.count ?? 1);
+    if (matches.length < wanted) throw shortfall();
+    for (const d of all ? matches : matches.slice(0, wanted)) {
       taken.add(d.id);
       picked.push(d);
     }
   }
-  const lastHeartbeat = store.clock.now();
+  return picked;
+}
+
+/** Devices in matching order: oldest-created first, ties by ascending id. */
+export function candidateOrder(store: LabStore): DeviceRow[] {
+  return [...store.devices.values()].sort(
+    (a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+/** Stores the run (`preparing`) and one reservation per picked device, which becomes reserved. */
+export function insertRun(
+  store: LabStore,
+  body: Pick<RunCreate, 'name' | 'heartbeat_timeout_sec' | 'created_by'>,
+  ttl: number,
+  requirements: StoredRequirement[],
+  picked: DeviceRow[],
+): { run: RunRow; entries: ReservationRow[] } {
   const createdAt = store.clock.now();
   const run: RunRow = {
     id: store.newId(),
     name: body.name,
     state: 'preparing',
-    requirements: body.requirements.map(storeRequirement),
+    requirements,
     ttl_minutes: ttl,
-    heartbeat_timeout_sec: body.heartbeat_timeout_sec ?? s.default_heartbeat_timeout_sec,
+    heartbeat_timeout_sec: body.heartbeat_timeout_sec ?? store.settings.default_heartbeat_timeout_sec,
     error: null,
     created_at: createdAt,
     started_at: null,
     completed_at: null,
     created_by: body.created_by,
-    last_heartbeat: lastHeartbeat,
+    last_heartbeat: createdAt,
   };
   store.runs.set(run.id, run);
   const entries = picked.map((d) => {
-    const r = {
+    const r: ReservationRow = {
       id: store.newId(),
       run_id: run.id,
       device_id: d.id,
@@ -160,17 +208,7 @@ export function createRun(store: LabStore, body: RunCreate, includes: IncludeSet
     d.updated_at = createdAt;
     return r;
   });
-  const now = store.clock.now();
-  return {
-    id: run.id,
-    name: run.name,
-    state: run.state,
-    devices: entries.map((r) => reservedDeviceView(store, r, now, hydrate(store, r.device_id, includes))),
-    grid_url: s.grid_url,
-    ttl_minutes: run.ttl_minutes,
-    heartbeat_timeout_sec: run.heartbeat_timeout_sec,
-    created_at: isoZ(run.created_at),
-  };
+  return { run, entries };
 }
 
 /** The run, or the given error when missing (404 or 409 depending on the endpoint). */
@@ -180,6 +218,11 @@ export function requireRun(store: LabStore, id: string, missingStatus: 404 | 409
   return run;
 }
 
+/** `/ready` → `active` (target era and router era, docs/manager-api.md router era §6.3), else → `ready`. */
+function targetLifecycle(store: LabStore): boolean {
+  return store.settings.lifecycle === 'target' || store.settings.generation === 'router';
+}
+
 /** `POST /runs/{id}/ready`. */
 export function signalReady(store: LabStore, run: RunRow): void {
   if (run.state !== 'preparing') {
@@ -187,7 +230,7 @@ export function signalReady(store: LabStore, run: RunRow): void {
   }
   const now = store.clock.now();
   run.last_heartbeat = now;
-  if (store.settings.lifecycle === 'target') {
+  if (targetLifecycle(store)) {
     run.state = 'active';
     run.started_at = now;
   } else run.state = 'ready';
@@ -195,7 +238,7 @@ export function signalReady(store: LabStore, run: RunRow): void {
 
 /** `POST /runs/{id}/active`. */
 export function signalActive(store: LabStore, run: RunRow): void {
-  const target = store.settings.lifecycle === 'target';
+  const target = targetLifecycle(store);
   if (target && run.state === 'active') return;
   const from = target ? 'preparing' : 'ready';
   if (run.state !== from) {
@@ -225,7 +268,11 @@ export function finishRun(store: LabStore, run: RunRow, state: 'completed' | 'ca
   endRun(store, run, state, null, state === 'cancelled');
 }
 
-/** `POST /runs/{id}/force-release`: any state, even terminal, ends as cancelled with an error. */
+/**
+ * `POST /runs/{id}/force-release`: ends as cancelled with an error; a terminal run is rewritten in
+ * the claim generation and left unchanged in the router generation (router era §6.3).
+ */
 export function forceRelease(store: LabStore, run: RunRow): void {
+  if (store.settings.generation === 'router' && store.isTerminal(run)) return;
   endRun(store, run, 'cancelled', 'Force released by admin', true);
 }

@@ -16,7 +16,12 @@ export function exclusionInForce(r: ReservationRow, now: number): boolean {
   return r.excluded && (r.excluded_until === null || r.excluded_until > now);
 }
 
-function reservationObject(store: LabStore, device: DeviceRow, now: number): Record<string, unknown> | null {
+/** The `reservation` object of a device (its unreleased reservation), or null. */
+export function reservationObject(
+  store: LabStore,
+  device: DeviceRow,
+  now: number,
+): Record<string, unknown> | null {
   const r = store.activeReservation(device.id);
   if (!r) return null;
   const run = store.runs.get(r.run_id);
@@ -33,7 +38,8 @@ function reservationObject(store: LabStore, device: DeviceRow, now: number): Rec
   };
 }
 
-function blockedReason(store: LabStore, device: DeviceRow): string | null {
+/** Why the pack/platform blocks allocation (`pack_disabled`, ...), or null. */
+export function blockedReason(store: LabStore, device: DeviceRow): string | null {
   const pack = store.pack(device.pack_id);
   if (!pack) return 'pack_unavailable';
   if (pack.state === 'disabled' || pack.state === 'draft') return 'pack_disabled';
@@ -42,14 +48,9 @@ function blockedReason(store: LabStore, device: DeviceRow): string | null {
   return null;
 }
 
-/** Device object; `detail` adds `appium_node` and `sessions` and uses the detail field order. */
-export function deviceView(
-  store: LabStore,
-  d: DeviceRow,
-  now: number,
-  detail = false,
-): Record<string, unknown> {
-  const head = {
+/** The leading identity fields of a device object (both generations). */
+export function deviceHead(store: LabStore, d: DeviceRow): Record<string, unknown> {
+  return {
     id: d.id,
     pack_id: d.pack_id,
     platform_id: d.platform_id,
@@ -61,6 +62,16 @@ export function deviceView(
     name: d.name,
     os_version: d.os_version,
   };
+}
+
+/** Device object; `detail` adds `appium_node` and `sessions` and uses the detail field order. */
+export function deviceView(
+  store: LabStore,
+  d: DeviceRow,
+  now: number,
+  detail = false,
+): Record<string, unknown> {
+  const head = deviceHead(store, d);
   const hw = {
     manufacturer: d.manufacturer,
     model: d.model,
@@ -108,7 +119,7 @@ export function deviceView(
     ...hw,
     ...tail,
     appium_node: null,
-    sessions: store.sessions.filter((s) => s.device_id === d.id).map(sessionView),
+    sessions: store.sessions.filter((s) => s.device_id === d.id).map((s) => sessionView(s)),
   };
 }
 
@@ -148,25 +159,28 @@ function inlinedPart(inl: Inlined): Record<string, unknown> {
   };
 }
 
-/** ReservedDeviceInfo: a run's reservation entry. */
+/** ReservedDeviceInfo: a run's reservation entry (router era §6.1: `released_at`, no claim or inlined keys). */
 export function reservedDeviceView(
   store: LabStore,
   r: ReservationRow,
   now: number,
   inl: Inlined = {},
 ): Record<string, unknown> {
+  const router = store.settings.generation === 'router';
   return {
     ...identityPart(store, r),
-    excluded: r.excluded,
+    // Router era: `excluded` reads false once a cooldown has run out.
+    excluded: router ? exclusionInForce(r, now) : r.excluded,
     exclusion_reason: r.exclusion_reason,
     excluded_at: isoOffsetOrNull(r.excluded_at),
     excluded_until: isoOffsetOrNull(r.excluded_until),
+    ...(router ? { released_at: isoOffsetOrNull(r.released_at) } : {}),
     cooldown_remaining_sec: cooldownRemaining(r, now),
     cooldown_count: r.cooldown_count,
     cooldown_escalated: (r.exclusion_reason ?? '').startsWith(ESCALATION_PREFIX),
-    claimed_by: r.claimed_by,
-    claimed_at: isoOffsetOrNull(r.claimed_at),
-    ...inlinedPart(inl),
+    ...(router
+      ? {}
+      : { claimed_by: r.claimed_by, claimed_at: isoOffsetOrNull(r.claimed_at), ...inlinedPart(inl) }),
   };
 }
 
@@ -214,15 +228,33 @@ export function runView(store: LabStore, run: RunRow, now: number, detail = fals
   return view;
 }
 
-/** SessionRead. */
-export function sessionView(s: SessionRow): Record<string, unknown> {
-  return {
+/** Test name of the manager's viability probes (router era §5.1 `is_probe`). */
+export const PROBE_TEST_NAME = '__gridfleet_probe__';
+
+/** SessionRead; `router` gives the router-era shape (router era §5.1). */
+export function sessionView(s: SessionRow, router = false): Record<string, unknown> {
+  const head = {
     id: s.id,
     session_id: s.session_id,
     test_name: s.test_name,
     started_at: isoZ(s.started_at),
     ended_at: isoZOrNull(s.ended_at),
     status: s.status,
+  };
+  if (router) {
+    return {
+      ...head,
+      requested_capabilities: s.requested_capabilities,
+      actual_capabilities: s.actual_capabilities ?? null,
+      error_type: s.error_type,
+      error_message: s.error_message,
+      run_id: s.run_id,
+      is_probe: s.test_name === PROBE_TEST_NAME,
+      probe_checked_by: null,
+    };
+  }
+  return {
+    ...head,
     requested_pack_id: s.requested_pack_id,
     requested_platform_id: s.requested_platform_id,
     requested_device_type: s.requested_device_type,
@@ -238,7 +270,7 @@ export function sessionView(s: SessionRow): Record<string, unknown> {
 export function sessionDetailView(store: LabStore, s: SessionRow): Record<string, unknown> {
   const d = s.device_id ? store.devices.get(s.device_id) : undefined;
   return {
-    ...sessionView(s),
+    ...sessionView(s, store.settings.generation === 'router'),
     device_id: d?.id ?? null,
     device_name: d?.name ?? null,
     device_pack_id: d?.pack_id ?? null,

@@ -92,9 +92,10 @@ export async function detectEra(api: ApiClient): Promise<ManagerEra> {
 
 /**
  * Opens the target for one test file. On the lab, state is reset first so files stay independent.
+ * `labSettings` configure the default in-process lab (e.g. the router generation); ignored for a URL.
  * Call {@link ContractTarget.close} in `after`.
  */
-export async function openTarget(): Promise<ContractTarget> {
+export async function openTarget(options: { labSettings?: SideLabSettings } = {}): Promise<ContractTarget> {
   const envUrl = process.env.GRIDFLEET_API_URL;
   const credentials = credentialsFromEnv();
   let url: string;
@@ -102,7 +103,7 @@ export async function openTarget(): Promise<ContractTarget> {
   if (envUrl) {
     url = rootFromApiUrl(envUrl);
   } else {
-    const lab = await startLab({ port: 0 });
+    const lab = await startLab({ port: 0, settings: options.labSettings });
     url = lab.url;
     close = () => lab.close();
   }
