@@ -1,5 +1,5 @@
 import type { DriverPackCatalogLike } from '../../appium';
-import { GridFleetApiError } from '../../client/errors';
+import { GridFleetApiError, GridFleetError } from '../../client/errors';
 import { RunEndedError } from '../errors';
 import type { ScenarioAllocation, ScenarioLevelContext } from '../strategy';
 import type { AcquireRequest, ScenarioDevice } from '../types';
@@ -51,6 +51,12 @@ export class ClaimScenarioAllocation implements ScenarioAllocation {
   }
 
   async acquire(request: AcquireRequest): Promise<ScenarioDevice> {
+    if (request.groups.length > 0) {
+      throw new GridFleetError(
+        `gridfleet: device groups (${request.groups.join(', ')}, from a lane's "groups" or @group: tags) need a ` +
+          'router-era manager; this one is claim era. Remove them, or select devices with the lane\'s "tags".',
+      );
+    }
     try {
       return await this.allocator.acquire({ ...request, workerId: claimOwnerId(request.workerId) });
     } catch (error) {
