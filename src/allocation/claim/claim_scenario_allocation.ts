@@ -7,7 +7,7 @@ import { ClaimAllocator } from './claim_allocator';
 import { claimMessage } from './claim_messages';
 import { claimWakeUp } from './claim_wakeup';
 import { claimOwnerId } from './owner_id';
-import { FINAL_FLUSH_LIMIT_MS, threadPendingReports } from './pending_reports';
+import { flushThreadReports, threadPendingReports } from './pending_reports';
 
 /**
  * Claim-era scenario level of one thread: a {@link ClaimAllocator} wired to the coordinator (claims are
@@ -75,13 +75,8 @@ export class ClaimScenarioAllocation implements ScenarioAllocation {
     }
   }
 
-  async finishThread(): Promise<void> {
-    const pending = threadPendingReports();
-    if (pending.size === 0) return;
-    this.context.logger.warn(`gridfleet: re-sending ${pending.size} manager report(s) lost to an outage`);
-    await pending.flush(this.context.client, FINAL_FLUSH_LIMIT_MS, {
-      log: (line) => this.context.logger.warn(line),
-    });
+  finishThread(): Promise<void> {
+    return flushThreadReports(this.context.client, this.context.logger);
   }
 
   dispose(): void {

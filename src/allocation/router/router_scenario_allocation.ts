@@ -8,7 +8,7 @@ import {
 import { errorText } from '../../client/error_text';
 import type { ReservedDevice } from '../../client/schemas/reserved_device';
 import { cooldownReason } from '../claim/claim_allocator';
-import { FINAL_FLUSH_LIMIT_MS, threadPendingReports } from '../claim/pending_reports';
+import { flushThreadReports, threadPendingReports } from '../claim/pending_reports';
 import { ReportSink } from '../claim/report_sink';
 import { RunEndedError } from '../errors';
 import type { ScenarioAllocation, ScenarioLevelContext } from '../strategy';
@@ -112,13 +112,8 @@ export class RouterScenarioAllocation implements ScenarioAllocation {
     }
   }
 
-  async finishThread(): Promise<void> {
-    const pending = threadPendingReports();
-    if (pending.size === 0) return;
-    this.context.logger.warn(`gridfleet: re-sending ${pending.size} manager report(s) lost to an outage`);
-    await pending.flush(this.context.client, FINAL_FLUSH_LIMIT_MS, {
-      log: (line) => this.context.logger.warn(line),
-    });
+  finishThread(): Promise<void> {
+    return flushThreadReports(this.context.client, this.context.logger);
   }
 
   dispose(): void {
