@@ -5,34 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { CRASH_PARALLEL_SUITE, CRASH_SERIAL_SUITE, WAITING_SUITE } from './support/lifecycle_features';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
 import { explain, suiteOnStack } from './support/suite_on_stack';
 
 const onStack = suiteOnStack();
 const { fixture, runSuite } = onStack;
 
-const WAITING_SUITE = `Feature: Interrupted
-  Scenario: Waits for a signal
-    When I look at the screen
-    And I wait to be interrupted
-
-  Scenario: Quick one
-    When I look at the screen
-`;
-
 describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 }, () => {
   test('process.exit in a step (worker thread crash) in --parallel 2', async () => {
-    const result = await runSuite(
-      `Feature: Crash
-  Scenario: Crashes its worker
-    When I look at the screen
-    And the worker crashes
-
-  Scenario: Innocent bystander
-    When I look at the screen
-`,
-      ['--parallel', '2'],
-    );
+    const result = await runSuite(CRASH_PARALLEL_SUITE, ['--parallel', '2']);
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(result.stdout + result.stderr, /exited unexpectedly with code 3/);
     const { runs, sessions } = await assertNoLeaks(onStack.view);
@@ -44,14 +26,7 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
   });
 
   test('process.exit in a step of a serial run (the whole process exits at once)', async () => {
-    const result = await runSuite(
-      `Feature: Crash
-  Scenario: Takes the process down
-    When I look at the screen
-    And the worker crashes
-`,
-      [],
-    );
+    const result = await runSuite(CRASH_SERIAL_SUITE, []);
     assert.equal(result.exitCode, 3, explain(result));
     assert.match(
       result.stderr,

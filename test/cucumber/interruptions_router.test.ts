@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { CRASH_PARALLEL_SUITE, CRASH_SERIAL_SUITE, WAITING_SUITE } from './support/lifecycle_features';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
 import { explain, suiteOnStack } from './support/suite_on_stack';
 
@@ -14,17 +15,7 @@ const { fixture, runSuite } = onStack;
 
 describe('interrupted cucumber runs on a router-era lab leave nothing behind', { timeout: 600_000 }, () => {
   test('process.exit in a step (worker thread crash) in --parallel 2', async () => {
-    const result = await runSuite(
-      `Feature: Crash
-  Scenario: Crashes its worker
-    When I look at the screen
-    And the worker crashes
-
-  Scenario: Innocent bystander
-    When I look at the screen
-`,
-      ['--parallel', '2'],
-    );
+    const result = await runSuite(CRASH_PARALLEL_SUITE, ['--parallel', '2']);
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(result.stdout + result.stderr, /exited unexpectedly with code 3/);
     const { runs, sessions } = await assertNoLeaks(onStack.view);
@@ -35,14 +26,7 @@ describe('interrupted cucumber runs on a router-era lab leave nothing behind', {
   });
 
   test('process.exit in a step of a serial run: the exit child deletes the session through the router', async () => {
-    const result = await runSuite(
-      `Feature: Crash
-  Scenario: Takes the process down
-    When I look at the screen
-    And the worker crashes
-`,
-      [],
-    );
+    const result = await runSuite(CRASH_SERIAL_SUITE, []);
     assert.equal(result.exitCode, 3, explain(result));
     assert.match(
       result.stderr,
@@ -55,18 +39,9 @@ describe('interrupted cucumber runs on a router-era lab leave nothing behind', {
   });
 
   test('SIGINT while a scenario is running (--parallel 2)', async () => {
-    const result = await runSuite(
-      `Feature: Interrupted
-  Scenario: Waits for a signal
-    When I look at the screen
-    And I wait to be interrupted
-
-  Scenario: Quick one
-    When I look at the screen
-`,
-      ['--parallel', '2'],
-      { interruptWhen: (stdout) => (stdout.includes('FIXTURE-READY-FOR-SIGNAL') ? 'SIGINT' : undefined) },
-    );
+    const result = await runSuite(WAITING_SUITE, ['--parallel', '2'], {
+      interruptWhen: (stdout) => (stdout.includes('FIXTURE-READY-FOR-SIGNAL') ? 'SIGINT' : undefined),
+    });
     assert.equal(result.exitCode, 130, explain(result));
     assert.match(result.stderr, /gridfleet: SIGINT received/);
     const { runs, sessions } = await assertNoLeaks(onStack.view);

@@ -8,6 +8,7 @@ import {
 import { errorText } from '../../client/error_text';
 import type { ReservedDevice } from '../../client/schemas/reserved_device';
 import { cooldownReason } from '../claim/claim_allocator';
+import { withHint } from '../claim/driver_failure';
 import { flushThreadReports, threadPendingReports } from '../claim/pending_reports';
 import { ReportSink } from '../claim/report_sink';
 import { RunEndedError } from '../errors';
@@ -210,16 +211,11 @@ function explain(
   request: AcquireRequest,
   cooledDevice: string | undefined,
 ): AppiumDriverCreationError {
-  return new AppiumDriverCreationError({
-    cause: error.cause,
-    gridUrl: error.gridUrl,
-    capabilities: error.capabilities,
-    packId: error.packId,
-    platformId: error.platformId,
-    hint:
-      `The GridFleet router refused the session for run ${request.runId}${request.runName ? ` ("${request.runName}")` : ''}. ` +
+  return withHint(
+    error,
+    `The GridFleet router refused the session for run ${request.runId}${request.runName ? ` ("${request.runName}")` : ''}. ` +
       (cooledDevice
         ? `The manager tried device ${cooledDevice} and Appium failed there; the device was cooled down.`
         : 'No device was blamed (the request failed before a device was chosen): check the capabilities.'),
-  });
+  );
 }
