@@ -17,7 +17,8 @@ import { ok, parseRequest, UUID_PARAM } from './common';
 
 const TEST_DATA_LIMIT = 65_536;
 
-const LIST_QUERY: Record<string, FieldSpec> = {
+/** Query of the claim era's `GET /devices` (the router era derives its own from it). */
+export const LIST_QUERY: Record<string, FieldSpec> = {
   pack_id: { kind: 'str' },
   platform_id: { kind: 'str' },
   status: { kind: 'enum', values: ['available', 'busy', 'offline', 'maintenance', 'reserved'] },

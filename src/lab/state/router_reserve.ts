@@ -44,12 +44,19 @@ function ineligibility(store: LabStore, d: DeviceRow, req: RouterRequirement): s
   return null;
 }
 
+const CATEGORY_ORDER = ['held by', 'in state', 'not matching', 'not ready'];
+
 /** `<N> candidate device(s): <k> <reason>, ...` (eligible candidates have no part), or the no-device text. */
 function breakdown(reasons: (string | null)[]): string {
   if (reasons.length === 0) return 'no devices are configured for this pack/platform';
   const counts = new Map<string, number>();
   for (const reason of reasons) if (reason !== null) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  const parts = [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  // Categories in the manager's order (router era §6.2): reservations, states, groups, readiness.
+  const rank = (reason: string) => CATEGORY_ORDER.findIndex((prefix) => reason.startsWith(prefix));
+  const parts = [...counts]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ');
   return `${reasons.length} candidate device${reasons.length === 1 ? '' : 's'}: ${parts}`;
 }
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { WireResponse } from '../support/http';
-import { assertFields, assertOffset, assertZ } from '../support/shapes';
+import { assertFields, assertOffset, assertZ, RESERVED_DEVICE_FIELDS } from '../support/shapes';
 import { type ContractTarget, openTarget } from '../support/target';
 import { expectOk, expectOkArray, isObject, type Json } from '../support/wire';
 
@@ -71,30 +71,19 @@ export const ROUTER_DEVICE_FIELDS = [
   'updated_at',
 ] as const;
 
-/** ReservedDeviceInfo of the router era (§6.1): `released_at`, no claim or inlined keys. */
-export const ROUTER_RESERVED_FIELDS = [
-  'device_id',
-  'identity_value',
-  'name',
-  'connection_target',
-  'pack_id',
-  'platform_id',
-  'platform_label',
-  'os_version',
-  'host_ip',
-  'device_type',
-  'connection_type',
-  'manufacturer',
-  'model',
-  'excluded',
-  'exclusion_reason',
-  'excluded_at',
-  'excluded_until',
-  'released_at',
-  'cooldown_remaining_sec',
-  'cooldown_count',
-  'cooldown_escalated',
-] as const;
+const CLAIM_ONLY_ENTRY_FIELDS = new Set([
+  'claimed_by',
+  'claimed_at',
+  'config',
+  'live_capabilities',
+  'test_data',
+  'unavailable_includes',
+]);
+
+/** ReservedDeviceInfo of the router era (§6.1): `released_at` after `excluded_until`, no claim or inlined keys. */
+export const ROUTER_RESERVED_FIELDS: readonly string[] = RESERVED_DEVICE_FIELDS.filter(
+  (f) => !CLAIM_ONLY_ENTRY_FIELDS.has(f),
+).flatMap((f) => (f === 'excluded_until' ? [f, 'released_at'] : [f]));
 
 /** RunCreateResponse of the router era: no `grid_url`. */
 export const ROUTER_RUN_CREATE_FIELDS = [

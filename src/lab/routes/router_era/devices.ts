@@ -19,25 +19,24 @@ import { checkGroups } from '../../state/router_reserve';
 import type { LabStore } from '../../state/store';
 import { gridStatusParts } from '../../state/tickets';
 import { ok, parseRequest, UUID_PARAM } from '../common';
-import { registerDeviceDataRoutes } from '../devices';
+import { LIST_QUERY as CLAIM_LIST_QUERY, registerDeviceDataRoutes } from '../devices';
 import { dropNulls, groupKeyIssues } from './groups';
 
 const VERDICTS = ['ok', 'warn', 'failed', 'unknown'];
 
+const {
+  hardware_health_status: _hw,
+  hardware_telemetry_state: _telemetry,
+  sort_by: _sortBy,
+  ...shared
+} = CLAIM_LIST_QUERY;
+
+// Router era §3.2: `status` without `reserved`, telemetry filters gone, `reserved` and health verdicts new.
 const LIST_QUERY: Record<string, FieldSpec> = {
-  pack_id: { kind: 'str' },
-  platform_id: { kind: 'str' },
+  ...shared,
   status: { kind: 'enum', values: ['available', 'busy', 'offline', 'maintenance', 'verifying'] },
   reserved: { kind: 'bool' },
-  host_id: { kind: 'uuid' },
-  identity_value: { kind: 'str' },
-  connection_target: { kind: 'str' },
-  device_type: { kind: 'enum', values: ['real_device', 'emulator', 'simulator'] },
-  connection_type: { kind: 'enum', values: ['usb', 'network', 'virtual'] },
-  os_version: { kind: 'str' },
   os_version_display: { kind: 'str' },
-  search: { kind: 'str' },
-  needs_attention: { kind: 'bool' },
   device_health: { kind: 'enum', values: VERDICTS },
   node_health: { kind: 'enum', values: VERDICTS },
   viability: { kind: 'enum', values: VERDICTS },
@@ -58,9 +57,6 @@ const LIST_QUERY: Record<string, FieldSpec> = {
     ],
     default: 'created_at',
   },
-  sort_dir: { kind: 'enum', literal: true, values: ['asc', 'desc'], default: 'desc' },
-  limit: { kind: 'int', ge: 1, le: 500 },
-  offset: { kind: 'int', ge: 0, default: 0 },
 };
 
 /** A verdict filter against the device's `health_summary` (as the lab reports it). */
