@@ -38,18 +38,23 @@ describe('interrupted cucumber runs on a router-era lab leave nothing behind', {
     assert.deepEqual(sessionTable(sessions), [['Takes the process down', 'error']]);
   });
 
-  test('SIGINT while a scenario is running (--parallel 2)', async () => {
-    const result = await runSuite(WAITING_SUITE, ['--parallel', '2'], {
-      interruptWhen: (stdout) => (stdout.includes('FIXTURE-READY-FOR-SIGNAL') ? 'SIGINT' : undefined),
+  for (const [signal, code, parallel] of [
+    ['SIGINT', 130, ['--parallel', '2']],
+    ['SIGTERM', 143, []],
+  ] as const) {
+    test(`${signal} while a scenario is running (${parallel.length ? '--parallel 2' : 'serial'})`, async () => {
+      const result = await runSuite(WAITING_SUITE, [...parallel], {
+        interruptWhen: (stdout) => (stdout.includes('FIXTURE-READY-FOR-SIGNAL') ? signal : undefined),
+      });
+      assert.equal(result.exitCode, code, explain(result));
+      assert.match(result.stderr, new RegExp(`gridfleet: ${signal} received`));
+      const { runs, sessions } = await assertNoLeaks(onStack.view);
+      assert.equal(runs.length, 1);
+      assert.equal(runs[0]?.state, 'cancelled');
+      const interrupted = sessionTable(sessions).filter(([name]) => name === 'Waits for a signal');
+      assert.deepEqual(interrupted, [['Waits for a signal', 'error']]);
     });
-    assert.equal(result.exitCode, 130, explain(result));
-    assert.match(result.stderr, /gridfleet: SIGINT received/);
-    const { runs, sessions } = await assertNoLeaks(onStack.view);
-    assert.equal(runs.length, 1);
-    assert.equal(runs[0]?.state, 'cancelled');
-    const interrupted = sessionTable(sessions).filter(([name]) => name === 'Waits for a signal');
-    assert.deepEqual(interrupted, [['Waits for a signal', 'error']]);
-  });
+  }
 
   test('joining GRIDFLEET_RUN_ID: the session ended, the run left open for its owner', async () => {
     const created = await fetch(`${fixture.stack.apiUrl}/runs`, {
