@@ -250,6 +250,25 @@ Then('the device has test data', async function () {
     );
   });
 
+  test('one reserved device and --parallel 2: the second worker is held until the device is free, every scenario passes on it', async () => {
+    const result = await runSuite(SCREENS_SUITE, ['--parallel', '2'], {
+      env: {
+        GRIDFLEET_REQUIREMENTS: JSON.stringify([
+          { pack_id: 'appium-uiautomator2', platform_id: 'android_mobile', count: 1 },
+        ]),
+      },
+    });
+    assert.equal(result.exitCode, 0, explain(result));
+    const { runs, sessions } = await assertNoLeaks(onStack.view);
+    assert.equal(runs[0]?.state, 'completed');
+    assert.deepEqual(sessionTable(sessions), [
+      ['Home screen renders', 'passed'],
+      ['Screen one renders', 'passed'],
+      ['Screen two renders', 'passed'],
+    ]);
+    assert.equal(new Set(sessions.map((s) => s.device_id)).size, 1, 'all on the one reserved device');
+  });
+
   test('a run cancelled on the manager mid-way: the remaining scenarios fail fast saying so', async () => {
     const result = await runSuite(CANCELLED_SUITE, [], {
       env: { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '1' },
