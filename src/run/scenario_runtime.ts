@@ -9,7 +9,7 @@ import { stderrLogger } from '../client/logger';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
 import type { GridFleetWorld, ScreenshotResult } from '../world';
 import { allocationLink, coordinatorLink } from './coordinator_link';
-import { type Lane, laneFor } from './lane';
+import { groupsFromTags, type Lane, laneFor } from './lane';
 import type { SharedRunState } from './protocol';
 
 // Thrown here since the allocation seam; re-exported where it always was.
@@ -180,6 +180,7 @@ class ScenarioRuntime {
           'gridfleet:workerId': world.workerId,
         },
         extraCapabilities: { ...config.capabilities['*'], ...config.capabilities[lane.platformId] },
+        groups: [...new Set([...(lane.groups ?? []), ...groupsFromTags(scenario.tags)])],
         signal: controller.signal,
       });
     } catch (error) {
