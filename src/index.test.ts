@@ -66,12 +66,12 @@ function entryExports(): Map<string, string[]> {
   return result;
 }
 
-test('the product entries export what a user needs, at most 103 names in all', () => {
+test('the product entries export what a user needs, at most 104 names in all', () => {
   const exports = entryExports();
   const total = [...exports.values()].reduce((sum, names) => sum + names.length, 0);
   // 162 before the API cleanup; a new export should be something a user of the integration or client calls.
   assert.ok(
-    total <= 103,
+    total <= 104,
     `the product entries export ${total} names: ${JSON.stringify(Object.fromEntries(exports))}`,
   );
   assert.deepEqual(exports.get('src/register.ts'), [], 'the register entry is side effects only');

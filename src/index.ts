@@ -100,6 +100,7 @@ export {
   type RunHeartbeatOptions,
   registerRunCleanup,
   SessionApi,
+  type SessionFilters,
   type SessionRegistration,
   type SuppressOptions,
   setGridFleetLogger,

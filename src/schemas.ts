@@ -62,7 +62,12 @@ export {
   runDetailSchema,
   runReadSchema,
 } from './client/schemas/run';
-export { type Session, sessionSchema } from './client/schemas/session';
+export {
+  type Session,
+  type SessionDetail,
+  sessionDetailSchema,
+  sessionSchema,
+} from './client/schemas/session';
 export {
   CONFIG_FIELDS,
   type ConfigField,

@@ -24,6 +24,8 @@ export interface AcquireRequest {
   metadata: Record<string, string | number>;
   /** Extra capabilities of the lane (from config). */
   extraCapabilities: Record<string, unknown>;
+  /** Device group keys the device must be in: the lane's `groups` and the scenario's `@group:<key>` tags. */
+  groups: readonly string[];
   /** Longest wait for a free device (default: the configured `deviceWaitSec`). */
   maxWaitSec?: number;
   /** Aborts a wait for a device (e.g. when the run is cancelled). */

@@ -106,7 +106,7 @@ export {
   registerRunCleanup,
 } from './run_cleanup';
 export * from './schemas';
-export { SessionApi } from './session_api';
+export { SessionApi, type SessionFilters } from './session_api';
 export {
   registrationFromCapabilities,
   type SessionRegistration,

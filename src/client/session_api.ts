@@ -4,7 +4,7 @@ import { DeviceApi } from './device_api';
 import { wrapDeleteSession } from './driver_session';
 import { SESSION_TIMEOUT_MS } from './http';
 import { type SessionStatus, sessionStatusSchema } from './schemas/common';
-import { type Session, sessionSchema } from './schemas/session';
+import { type Session, type SessionDetail, sessionPageSchema, sessionSchema } from './schemas/session';
 import {
   registrationFromCapabilities,
   type SessionRegistration,
@@ -14,11 +14,37 @@ import { retryTransientOnce } from './transient_retry';
 
 const SESSION_STATUSES: readonly SessionStatus[] = sessionStatusSchema.options;
 
+/** Filters of {@link SessionApi.listSessions}. */
+export interface SessionFilters {
+  /** Sessions of this run. */
+  readonly runId?: string;
+  /** Sessions in this status. */
+  readonly status?: SessionStatus;
+  /** Page size (default the manager's, 50). */
+  readonly limit?: number;
+}
+
 /**
  * Session reporting: a layer of {@link GridFleetClient} (construct that; see {@link ClientBase}). Failures
  * are suppressed (logged) by default, like the testkit.
  */
 export class SessionApi extends DeviceApi {
+  /** `GET /sessions`: the first page of session rows (with their device) matching the filters. */
+  async listSessions(filters: SessionFilters = {}): Promise<SessionDetail[]> {
+    const query = new URLSearchParams();
+    if (filters.runId !== undefined) query.set('run_id', filters.runId);
+    if (filters.status !== undefined) query.set('status', filters.status);
+    if (filters.limit !== undefined) query.set('limit', String(filters.limit));
+    const page = await this.http.request({
+      method: 'GET',
+      path: '/sessions',
+      endpoint: 'GET /sessions',
+      query,
+      schema: sessionPageSchema,
+    });
+    return page.items;
+  }
+
   /** `POST /sessions` (idempotent by session id). Errors suppressed by default: logged, null returned. */
   async registerSession(fields: SessionRegistration, options: SuppressOptions = {}): Promise<Session | null> {
     const body = sessionRegistrationToWire(fields);

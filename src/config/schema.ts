@@ -21,6 +21,7 @@ export const laneRequirementSchema = z
     allocation: z.literal('all_available').optional(),
     min_count: z.number().int().min(1).optional(),
     tags: z.record(z.string(), z.string()).optional(),
+    groups: z.array(z.string().min(1)).optional(),
   })
   .refine((r) => !(r.count !== undefined && r.allocation === 'all_available'), {
     message: '`count` cannot be combined with `allocation: "all_available"`',
@@ -34,6 +35,9 @@ export type LaneRequirement = z.infer<typeof laneRequirementSchema>;
 
 /** What to do with runs this process created when the cucumber run did not pass. */
 export type OnFailurePolicy = 'cancel' | 'complete';
+
+/** The `generation` setting: detect the manager's generation, or name it. */
+export type GenerationSetting = 'auto' | 'claim' | 'router';
 
 /** How an environment variable's text becomes a value. */
 export type EnvKind = 'string' | 'int' | 'json' | 'list';
@@ -217,6 +221,17 @@ export const CONFIG_FIELDS = {
     envKind: 'list',
     expected: 'a list of tags starting with "@" (env: comma-separated), e.g. @no-device',
     default: () => ['@no-device'],
+  }),
+  /**
+   * Which GridFleet generation the manager is: `auto` detects it once per cucumber run before anything is
+   * reserved (docs/manager-api.md, router era §1.2); `claim` / `router` skip the detection.
+   */
+  generation: field({
+    schema: z.enum(['auto', 'claim', 'router']),
+    env: 'GRIDFLEET_GENERATION',
+    envKind: 'string',
+    expected: '"auto" (detect), "claim" or "router"',
+    default: (): GenerationSetting => 'auto',
   }),
   /** What happens to runs this process created when the cucumber run did not pass. */
   onFailure: field({

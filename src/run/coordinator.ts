@@ -102,7 +102,7 @@ export class RunCoordinator {
     this.config = config;
     const client = new GridFleetClient(config.apiUrl);
     this.client = client;
-    const strategy = await selectStrategy(client, config);
+    const strategy = await selectStrategy(client, config, this.logger);
     this.strategy = strategy;
     if (config.runId !== undefined) {
       await this.joinRun(client, config.runId);
@@ -152,6 +152,7 @@ export class RunCoordinator {
       platformId: r.platform_id,
       osVersion: r.os_version ?? undefined,
       owned: false,
+      ...(r.groups?.length ? { groups: r.groups } : {}),
     }));
   }
 
@@ -185,6 +186,7 @@ export class RunCoordinator {
         platformId,
         osVersion,
         owned: true,
+        ...(requirement.groups?.length ? { groups: requirement.groups } : {}),
       });
       // A signal came while POST /runs was in flight: leave the run to finish(), which cancels it.
       if (this.closing) throw shuttingDown();

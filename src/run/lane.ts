@@ -14,6 +14,20 @@ export interface Lane {
   osVersion: string | undefined;
   /** True when this process created the run (and so completes or cancels it); false when joined. */
   owned: boolean;
+  /** Device group keys of the lane's requirement (router era); every scenario of the lane asks for them. */
+  groups?: readonly string[];
+}
+
+const GROUP_TAG = /^@group:(.+)$/;
+
+/** Device group keys named by `@group:<key>` tags, in order, without repeats. */
+export function groupsFromTags(tags: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const tag of tags) {
+    const m = GROUP_TAG.exec(tag);
+    if (m?.[1]) found.add(m[1]);
+  }
+  return [...found];
 }
 
 /** Why a lane could not be chosen. */

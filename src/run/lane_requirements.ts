@@ -24,5 +24,7 @@ export async function toDeviceRequirements(
     allocation: lane.allocation ?? null,
     minCount: lane.min_count ?? null,
     tags: lane.tags ?? null,
+    // Only when set: a claim-era manager knows no `groups` key.
+    ...(lane.groups ? { groups: lane.groups } : {}),
   }));
 }

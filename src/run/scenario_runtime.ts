@@ -10,7 +10,7 @@ import { gridFleetLogger } from '../client/logger';
 import { type GridFleetConfig, loadGridFleetConfig } from '../config';
 import type { GridFleetWorld, ScreenshotResult } from '../world';
 import { allocationLink, coordinatorLink } from './coordinator_link';
-import { type Lane, laneFor } from './lane';
+import { groupsFromTags, type Lane, laneFor } from './lane';
 import type { SharedRunState } from './protocol';
 
 // Thrown here since the allocation seam; re-exported where it always was.
@@ -184,6 +184,7 @@ class ScenarioRuntime {
           'gridfleet:workerId': world.workerId,
         },
         extraCapabilities: { ...config.capabilities['*'], ...config.capabilities[lane.platformId] },
+        groups: [...new Set([...(lane.groups ?? []), ...groupsFromTags(scenario.tags)])],
         signal: controller.signal,
       });
     } catch (error) {

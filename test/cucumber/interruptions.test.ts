@@ -5,34 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { CRASH_PARALLEL_SUITE, CRASH_SERIAL_SUITE } from './support/lifecycle_features';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
+import { assertSignalLeavesNothing } from './support/signal_case';
 import { explain, suiteOnStack } from './support/suite_on_stack';
 
 const onStack = suiteOnStack();
 const { fixture, runSuite } = onStack;
 
-const WAITING_SUITE = `Feature: Interrupted
-  Scenario: Waits for a signal
-    When I look at the screen
-    And I wait to be interrupted
-
-  Scenario: Quick one
-    When I look at the screen
-`;
-
 describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 }, () => {
   test('process.exit in a step (worker thread crash) in --parallel 2', async () => {
-    const result = await runSuite(
-      `Feature: Crash
-  Scenario: Crashes its worker
-    When I look at the screen
-    And the worker crashes
-
-  Scenario: Innocent bystander
-    When I look at the screen
-`,
-      ['--parallel', '2'],
-    );
+    const result = await runSuite(CRASH_PARALLEL_SUITE, ['--parallel', '2']);
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(result.stdout + result.stderr, /exited unexpectedly with code 3/);
     const { runs, sessions } = await assertNoLeaks(onStack.view);
@@ -44,14 +27,7 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
   });
 
   test('process.exit in a step of a serial run (the whole process exits at once)', async () => {
-    const result = await runSuite(
-      `Feature: Crash
-  Scenario: Takes the process down
-    When I look at the screen
-    And the worker crashes
-`,
-      [],
-    );
+    const result = await runSuite(CRASH_SERIAL_SUITE, []);
     assert.equal(result.exitCode, 3, explain(result));
     assert.match(
       result.stderr,
@@ -67,18 +43,8 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
     ['SIGTERM', 143],
   ] as const) {
     for (const parallel of [['--parallel', '2'], []]) {
-      test(`${signal} while a scenario is running (${parallel.length ? '--parallel 2' : 'serial'})`, async () => {
-        const result = await runSuite(WAITING_SUITE, parallel, {
-          interruptWhen: (stdout) => (stdout.includes('FIXTURE-READY-FOR-SIGNAL') ? signal : undefined),
-        });
-        assert.equal(result.exitCode, code, explain(result));
-        assert.match(result.stderr, new RegExp(`gridfleet: ${signal} received`));
-        const { runs, sessions } = await assertNoLeaks(onStack.view);
-        assert.equal(runs.length, 1);
-        assert.equal(runs[0]?.state, 'cancelled');
-        const interrupted = sessionTable(sessions).filter(([name]) => name === 'Waits for a signal');
-        assert.deepEqual(interrupted, [['Waits for a signal', 'error']]);
-      });
+      test(`${signal} while a scenario is running (${parallel.length ? '--parallel 2' : 'serial'})`, () =>
+        assertSignalLeavesNothing(onStack, signal, code, parallel));
     }
   }
 

@@ -7,6 +7,13 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FixtureSuite, REPO_ROOT } from './support/cucumber_fixture';
 import { ANDROID_LANE, FIXTURE_STEPS } from './support/fixture_steps';
+import {
+  CANCELLED_SUITE,
+  DEVICE_TROUBLE_SUITE,
+  FAILING_SUITE,
+  MIXED_SUITE,
+  SCREENS_SUITE,
+} from './support/lifecycle_features';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
 import { explain, suiteOnStack } from './support/suite_on_stack';
 
@@ -15,24 +22,7 @@ const { fixture, suites, runSuite } = onStack;
 
 describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
   test('all pass in --parallel 2: sessions named after scenarios, passed, run completed, nothing claimed', async () => {
-    const result = await runSuite(
-      `Feature: Screens
-  Scenario: Home screen renders
-    When I look at the screen
-
-  Scenario Outline: Screen <name> renders
-    When I look at the screen
-    Examples:
-      | name  |
-      | one   |
-      | two   |
-
-  @no-device
-  Scenario: Offline check
-    Then nothing needs a device
-`,
-      ['--parallel', '2'],
-    );
+    const result = await runSuite(SCREENS_SUITE, ['--parallel', '2']);
     assert.equal(result.exitCode, 0, explain(result));
     const { runs, sessions } = await assertNoLeaks(onStack.view);
     assert.equal(runs.length, 1);
@@ -53,7 +43,8 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       assert.match(String(caps['gridfleet:scenarioUri']), /^features\/suite\.feature:\d+$/);
     }
     const requests = await onStack.view.requests();
-    const claims = requests.filter((r) => /^POST \/api\/runs\/[^/]+\/claim/.test(r));
+    // The generation probe claims on a run that exists nowhere (docs/manager-api.md, router era §1.2 B).
+    const claims = requests.filter((r) => /^POST \/api\/runs\/(?!0{8}-0{4}-)[^/]+\/claim/.test(r));
     assert.equal(claims.length, 3, requests.join('\n'));
     assert.ok(
       claims.every((r) => /include=config(%2C|,)test_data/.test(r)),
@@ -70,16 +61,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
   });
 
   test('a failing scenario: session failed, run cancelled by default, a failure screenshot in the report', async () => {
-    const result = await runSuite(
-      `Feature: Mixed
-  Scenario: Works
-    When I look at the screen
-  Scenario: Breaks
-    When I look at the screen
-    Then it fails
-`,
-      ['--parallel', '2', '--format', 'html:report.html'],
-    );
+    const result = await runSuite(MIXED_SUITE, ['--parallel', '2', '--format', 'html:report.html']);
     assert.equal(result.exitCode, 1, explain(result));
     const { runs, sessions } = await assertNoLeaks(onStack.view);
     assert.equal(runs[0]?.state, 'cancelled');
@@ -96,15 +78,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
   });
 
   test('onFailure "complete" completes the run even when a scenario failed', async () => {
-    const result = await runSuite(
-      `Feature: Policy
-  Scenario: Breaks
-    When I look at the screen
-    Then it fails
-`,
-      [],
-      { env: { GRIDFLEET_ON_FAILURE: 'complete' } },
-    );
+    const result = await runSuite(FAILING_SUITE, [], { env: { GRIDFLEET_ON_FAILURE: 'complete' } });
     assert.equal(result.exitCode, 1, explain(result));
     const { runs } = await assertNoLeaks(onStack.view);
     assert.equal(runs[0]?.state, 'completed');
@@ -210,17 +184,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
   });
 
   test('a device-level failure mid-scenario: session error, device released with a cooldown', async () => {
-    const result = await runSuite(
-      `Feature: Device trouble
-  Scenario: Session dies
-    When I look at the screen
-    And the device session dies
-  Scenario: Assertion fails
-    When I look at the screen
-    Then it fails
-`,
-      [],
-    );
+    const result = await runSuite(DEVICE_TROUBLE_SUITE, []);
     assert.equal(result.exitCode, 1, explain(result));
     const { sessions } = await assertNoLeaks(onStack.view);
     assert.deepEqual(
@@ -260,17 +224,9 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
   });
 
   test('a run cancelled on the manager mid-way: the remaining scenarios fail fast saying so', async () => {
-    const result = await runSuite(
-      `Feature: Cancelled underneath
-  Scenario: Operator pulls the plug
-    When I look at the screen
-    And an operator cancels the run
-  Scenario: Comes too late
-    When I look at the screen
-`,
-      [],
-      { env: { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '1' } },
-    );
+    const result = await runSuite(CANCELLED_SUITE, [], {
+      env: { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '1' },
+    });
     assert.equal(result.exitCode, 1, explain(result));
     assert.match(
       result.stdout,

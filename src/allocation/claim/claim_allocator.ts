@@ -78,7 +78,7 @@ const HANDOFF_WAIT_MS = 1_000;
 const MAX_REASON = 200;
 
 /** Cuts a cooldown reason to the manager's 200-character limit. */
-function cooldownReason(text: string): string {
+export function cooldownReason(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim() || 'device-level failure';
   return oneLine.length > MAX_REASON ? `${oneLine.slice(0, MAX_REASON - 3)}...` : oneLine;
 }

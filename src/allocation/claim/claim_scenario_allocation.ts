@@ -1,5 +1,5 @@
 import type { DriverPackCatalogLike } from '../../appium';
-import { GridFleetApiError } from '../../client/errors';
+import { GridFleetApiError, GridFleetError } from '../../client/errors';
 import { RunEndedError } from '../errors';
 import type { ScenarioAllocation, ScenarioLevelContext } from '../strategy';
 import type { AcquireRequest, ScenarioDevice } from '../types';
@@ -7,7 +7,7 @@ import { ClaimAllocator } from './claim_allocator';
 import { claimMessage } from './claim_messages';
 import { claimWakeUp } from './claim_wakeup';
 import { claimOwnerId } from './owner_id';
-import { FINAL_FLUSH_LIMIT_MS, threadPendingReports } from './pending_reports';
+import { flushThreadReports, threadPendingReports } from './pending_reports';
 
 /**
  * Claim-era scenario level of one thread: a {@link ClaimAllocator} wired to the coordinator (claims are
@@ -51,6 +51,12 @@ export class ClaimScenarioAllocation implements ScenarioAllocation {
   }
 
   async acquire(request: AcquireRequest): Promise<ScenarioDevice> {
+    if (request.groups.length > 0) {
+      throw new GridFleetError(
+        `gridfleet: device groups (${request.groups.join(', ')}, from a lane's "groups" or @group: tags) need a ` +
+          'router-era manager; this one is claim era. Remove them, or select devices with the lane\'s "tags".',
+      );
+    }
     try {
       return await this.allocator.acquire({ ...request, workerId: claimOwnerId(request.workerId) });
     } catch (error) {
@@ -69,13 +75,8 @@ export class ClaimScenarioAllocation implements ScenarioAllocation {
     }
   }
 
-  async finishThread(): Promise<void> {
-    const pending = threadPendingReports();
-    if (pending.size === 0) return;
-    this.context.logger.warn(`gridfleet: re-sending ${pending.size} manager report(s) lost to an outage`);
-    await pending.flush(this.context.client, FINAL_FLUSH_LIMIT_MS, {
-      log: (line) => this.context.logger.warn(line),
-    });
+  finishThread(): Promise<void> {
+    return flushThreadReports(this.context.client, this.context.logger);
   }
 
   dispose(): void {

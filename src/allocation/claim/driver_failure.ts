@@ -16,15 +16,22 @@ export function explainDriverFailure(
   if (!QUEUE_TIMEOUT.test(original)) return error;
   const udid = error.capabilities['appium:udid'];
   const pinned = typeof udid === 'string' ? `appium:udid "${udid}"` : 'the pinned device';
+  return withHint(
+    error,
+    `The Grid's new-session queue timed out (its session-request-timeout) waiting for the slot of device ` +
+      `${device.deviceId} (${pinned}): another session holds that slot (started outside GridFleet, or leaked), ` +
+      `or its node takes no sessions. The device was released with a ${device.cooldownSec} s cooldown.`,
+  );
+}
+
+/** The same driver-creation failure (cause, Grid URL, capabilities, lane) with `hint` as its last line. */
+export function withHint(error: AppiumDriverCreationError, hint: string): AppiumDriverCreationError {
   return new AppiumDriverCreationError({
     cause: error.cause,
     gridUrl: error.gridUrl,
     capabilities: error.capabilities,
     packId: error.packId,
     platformId: error.platformId,
-    hint:
-      `The Grid's new-session queue timed out (its session-request-timeout) waiting for the slot of device ` +
-      `${device.deviceId} (${pinned}): another session holds that slot (started outside GridFleet, or leaked), ` +
-      `or its node takes no sessions. The device was released with a ${device.cooldownSec} s cooldown.`,
+    hint,
   });
 }

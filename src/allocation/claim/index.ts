@@ -17,6 +17,7 @@ export { claimOwnerId } from './owner_id';
 export {
   FINAL_FLUSH_LIMIT_MS,
   type FlushOptions,
+  flushThreadReports,
   type PendingReport,
   PendingReports,
   releaseOrphanClaims,

@@ -267,3 +267,17 @@ export function threadPendingReports(): PendingReports {
   holder[PENDING_KEY] ??= new PendingReports();
   return holder[PENDING_KEY];
 }
+
+/**
+ * Re-sends what this thread's queue kept back from an outage, with the bounded final retry (the
+ * `finishThread` of the strategies that queue reports). Never throws.
+ */
+export async function flushThreadReports(
+  client: GridFleetClient,
+  logger: { warn(line: string): void },
+): Promise<void> {
+  const pending = threadPendingReports();
+  if (pending.size === 0) return;
+  logger.warn(`gridfleet: re-sending ${pending.size} manager report(s) lost to an outage`);
+  await pending.flush(client, FINAL_FLUSH_LIMIT_MS, { log: (line) => logger.warn(line) });
+}

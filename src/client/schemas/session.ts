@@ -27,3 +27,12 @@ export const sessionSchema = z
 
 /** A session row. */
 export type Session = z.infer<typeof sessionSchema>;
+
+/** `SessionDetail`: a session row with its device (items of `GET /sessions`). */
+export const sessionDetailSchema = sessionSchema.extend({ device_id: z.string().nullish() }).loose();
+
+/** A session row with its device. */
+export type SessionDetail = z.infer<typeof sessionDetailSchema>;
+
+/** `GET /sessions` page. */
+export const sessionPageSchema = z.object({ items: z.array(sessionDetailSchema) }).loose();

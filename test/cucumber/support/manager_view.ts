@@ -38,10 +38,21 @@ export class ManagerView {
     private readonly apiUrl: string,
     private readonly labUrl: string,
     private readonly gridUrl?: string,
+    /** Which manager the lab plays: the router era has no claims and no Selenium Grid. */
+    readonly generation: 'claim' | 'router' = 'claim',
   ) {}
 
-  /** Ids of the WebDriver sessions the Selenium Grid still runs (empty without a Grid URL). */
+  /**
+   * Ids of the WebDriver sessions still open: on the Selenium Grid (empty without a Grid URL), or in the
+   * router era the routes the manager still gives the router.
+   */
   async gridSessions(): Promise<string[]> {
+    if (this.generation === 'router') {
+      const routes = await get<{ routes?: Array<{ session_id: string }> } | Array<{ session_id: string }>>(
+        `${this.labUrl}/internal/grid/routes`,
+      );
+      return (Array.isArray(routes) ? routes : (routes.routes ?? [])).map((r) => r.session_id);
+    }
     if (!this.gridUrl) return [];
     const status = await get<{
       value: { nodes: Array<{ slots: Array<{ session: { sessionId: string } | null }> }> };
@@ -62,8 +73,20 @@ export class ManagerView {
     return get<RunView>(`${this.apiUrl}/runs/${runId}`);
   }
 
-  /** Every session (any run, device-less ones included). */
+  /**
+   * Every session (any run, device-less ones included). Router era: the sessions of every run, from
+   * `GET /sessions?run_id=` (the manager makes rows only for sessions that got a device).
+   */
   async sessions(): Promise<SessionView[]> {
+    if (this.generation === 'router') {
+      const runs = await get<{ items: Array<{ id: string }> }>(`${this.apiUrl}/runs?limit=200`);
+      const pages = await Promise.all(
+        runs.items.map((r) =>
+          get<{ items: SessionView[] }>(`${this.apiUrl}/sessions?run_id=${r.id}&limit=200&sort_dir=asc`),
+        ),
+      );
+      return pages.flatMap((p) => p.items);
+    }
     const page = await get<{ items: SessionView[] }>(`${this.apiUrl}/sessions?limit=200&sort_dir=asc`);
     return page.items;
   }

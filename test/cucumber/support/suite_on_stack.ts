@@ -1,4 +1,5 @@
 import { after, beforeEach } from 'node:test';
+import type { StackOptions } from '../../../lab/src/stack';
 import { type StackFixture, withStack } from '../../support';
 import { type CucumberResult, FixtureSuite, type RunOptions } from './cucumber_fixture';
 import { ANDROID_LANE, CANCEL_STEP, FIXTURE_STEPS } from './fixture_steps';
@@ -26,16 +27,22 @@ export interface SuiteOnStack {
 }
 
 /**
- * Registers the node:test hooks the cucumber CLI tests share: one stack for the file, a `ManagerView`
- * reset before each test, fixture suites removed at the end. Call it at the top level of a test file.
+ * Registers the node:test hooks the cucumber CLI tests share: one stack for the file (claim generation
+ * unless `options.generation` says `router`), a `ManagerView` reset before each test, fixture suites
+ * removed at the end. Call it at the top level of a test file.
  */
-export function suiteOnStack(): SuiteOnStack {
-  const fixture = withStack();
+export function suiteOnStack(options: Pick<StackOptions, 'generation'> = {}): SuiteOnStack {
+  const fixture = withStack(options);
   const suites: FixtureSuite[] = [];
   let view: ManagerView | undefined;
   // Created on first use, inside a test: the stack starts in withStack's own before hook.
   const managerView = (): ManagerView => {
-    view ??= new ManagerView(fixture.stack.apiUrl, fixture.stack.labUrl, fixture.stack.gridUrl);
+    view ??= new ManagerView(
+      fixture.stack.apiUrl,
+      fixture.stack.labUrl,
+      fixture.stack.gridUrl,
+      fixture.stack.generation,
+    );
     return view;
   };
   beforeEach(async () => {
