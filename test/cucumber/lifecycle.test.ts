@@ -7,20 +7,20 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FixtureSuite, REPO_ROOT } from './support/cucumber_fixture';
 import { ANDROID_LANE, FIXTURE_STEPS } from './support/fixture_steps';
-import {
-  CANCELLED_SUITE,
-  DEVICE_TROUBLE_SUITE,
-  FAILING_SUITE,
-  MIXED_SUITE,
-  SCREENS_SUITE,
-} from './support/lifecycle_features';
+import { DEVICE_TROUBLE_SUITE, SCREENS_SUITE } from './support/lifecycle_features';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
+import { sharedLifecycleCases } from './support/shared_lifecycle_cases';
 import { explain, suiteOnStack } from './support/suite_on_stack';
 
 const onStack = suiteOnStack();
 const { fixture, suites, runSuite } = onStack;
 
 describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
+  sharedLifecycleCases(onStack, {
+    runEnded:
+      /GridFleet run [0-9a-f-]+ \(".+"\) (ended before this scenario could use it: the manager reports it cancelled|has ended)/,
+  });
+
   test('all pass in --parallel 2: sessions named after scenarios, passed, run completed, nothing claimed', async () => {
     const result = await runSuite(SCREENS_SUITE, ['--parallel', '2']);
     assert.equal(result.exitCode, 0, explain(result));
@@ -58,30 +58,6 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
         `gridfleet: run ${runs[0]?.id} ".+" completed \\| devices 3 \\| sessions passed 3, failed 0, error 0`,
       ),
     );
-  });
-
-  test('a failing scenario: session failed, run cancelled by default, a failure screenshot in the report', async () => {
-    const result = await runSuite(MIXED_SUITE, ['--parallel', '2', '--format', 'html:report.html']);
-    assert.equal(result.exitCode, 1, explain(result));
-    const { runs, sessions } = await assertNoLeaks(onStack.view);
-    assert.equal(runs[0]?.state, 'cancelled');
-    assert.deepEqual(sessionTable(sessions), [
-      ['Breaks', 'failed'],
-      ['Works', 'passed'],
-    ]);
-    const html = await import('node:fs/promises').then((fs) =>
-      fs.readFile(`${suites.at(-1)?.dir}/report.html`, 'utf8'),
-    );
-    // The built-in HTML report embeds attachments as base64 inside its JSON; a PNG starts with iVBORw0KGgo.
-    assert.match(html, /image\/png/);
-    assert.match(html, /iVBORw0KGgo/);
-  });
-
-  test('onFailure "complete" completes the run even when a scenario failed', async () => {
-    const result = await runSuite(FAILING_SUITE, [], { env: { GRIDFLEET_ON_FAILURE: 'complete' } });
-    assert.equal(result.exitCode, 1, explain(result));
-    const { runs } = await assertNoLeaks(onStack.view);
-    assert.equal(runs[0]?.state, 'completed');
   });
 
   test('a failing Before hook: the session is reported as error and the device released', async () => {
@@ -221,24 +197,6 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
     assert.match(result.stdout, /No GridFleet lane serves platform "roku_network"/);
     const { sessions } = await assertNoLeaks(onStack.view);
     assert.deepEqual(sessions, []);
-  });
-
-  test('a run cancelled on the manager mid-way: the remaining scenarios fail fast saying so', async () => {
-    const result = await runSuite(CANCELLED_SUITE, [], {
-      env: { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '1' },
-    });
-    assert.equal(result.exitCode, 1, explain(result));
-    assert.match(
-      result.stdout,
-      /GridFleet run [0-9a-f-]+ \(".+"\) (ended before this scenario could use it: the manager reports it cancelled|has ended)/,
-    );
-    const { runs, sessions } = await assertNoLeaks(onStack.view);
-    assert.equal(runs[0]?.state, 'cancelled');
-    assert.equal(
-      sessions.filter((s) => s.test_name === 'Comes too late').length,
-      0,
-      'no claim after the run ended',
-    );
   });
 
   test('registering twice registers once (2 run hooks), and a user World subclass is used as is', async () => {

@@ -5,24 +5,24 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  CANCELLED_SUITE,
-  DEVICE_TROUBLE_SUITE,
-  FAILING_SUITE,
-  MIXED_SUITE,
-  SCREENS_SUITE,
-} from './support/lifecycle_features';
+import { DEVICE_TROUBLE_SUITE, SCREENS_SUITE } from './support/lifecycle_features';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
+import { sharedLifecycleCases } from './support/shared_lifecycle_cases';
 import { explain, suiteOnStack } from './support/suite_on_stack';
 
 const onStack = suiteOnStack({ generation: 'router' });
-const { suites, runSuite } = onStack;
+const { runSuite } = onStack;
 
 /** Requests a router-era client must never send (retired claim-era routes). */
 const CLAIM_ERA =
   /^POST \/api\/(runs\/[^/]+\/(claim|release|devices\/[^/]+\/release-with-cooldown)|sessions($|\/[^/]+\/finished))/;
 
 describe('cucumber-js on a router-era GridFleet lab', { timeout: 600_000 }, () => {
+  sharedLifecycleCases(onStack, {
+    runEnded:
+      /GridFleet run [0-9a-f-]+ \(".+"\) ended before this scenario could use it|is cancelled; sessions can only be created for a live/,
+  });
+
   test('all pass in --parallel 2: generation detected, run-scoped sessions named after scenarios, passed, run completed', async () => {
     const result = await runSuite(SCREENS_SUITE, ['--parallel', '2']);
     assert.equal(result.exitCode, 0, explain(result));
@@ -62,30 +62,6 @@ describe('cucumber-js on a router-era GridFleet lab', { timeout: 600_000 }, () =
         `gridfleet: run ${runs[0]?.id} ".+" completed \\| devices 3 \\| sessions passed 3, failed 0, error 0`,
       ),
     );
-  });
-
-  test('a failing scenario: status failed after the DELETE, run cancelled by default, a failure screenshot in the report', async () => {
-    const result = await runSuite(MIXED_SUITE, ['--parallel', '2', '--format', 'html:report.html']);
-    assert.equal(result.exitCode, 1, explain(result));
-    const { runs, sessions } = await assertNoLeaks(onStack.view);
-    assert.equal(runs[0]?.state, 'cancelled');
-    assert.deepEqual(sessionTable(sessions), [
-      ['Breaks', 'failed'],
-      ['Works', 'passed'],
-    ]);
-    const html = await import('node:fs/promises').then((fs) =>
-      fs.readFile(`${suites.at(-1)?.dir}/report.html`, 'utf8'),
-    );
-    assert.match(html, /image\/png/);
-    assert.match(html, /iVBORw0KGgo/);
-  });
-
-  test('onFailure "complete" completes the run even when a scenario failed', async () => {
-    const result = await runSuite(FAILING_SUITE, [], { env: { GRIDFLEET_ON_FAILURE: 'complete' } });
-    assert.equal(result.exitCode, 1, explain(result));
-    const { runs, sessions } = await assertNoLeaks(onStack.view);
-    assert.equal(runs[0]?.state, 'completed');
-    assert.deepEqual(sessionTable(sessions), [['Breaks', 'failed']]);
   });
 
   test('a failing Before hook and a step timeout: sessions error and failed, devices free', async () => {
@@ -267,19 +243,5 @@ Then('the device has test data', async function () {
       ['Screen two renders', 'passed'],
     ]);
     assert.equal(new Set(sessions.map((s) => s.device_id)).size, 1, 'all on the one reserved device');
-  });
-
-  test('a run cancelled on the manager mid-way: the remaining scenarios fail fast saying so', async () => {
-    const result = await runSuite(CANCELLED_SUITE, [], {
-      env: { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '1' },
-    });
-    assert.equal(result.exitCode, 1, explain(result));
-    assert.match(
-      result.stdout,
-      /GridFleet run [0-9a-f-]+ \(".+"\) ended before this scenario could use it|is cancelled; sessions can only be created for a live/,
-    );
-    const { runs, sessions } = await assertNoLeaks(onStack.view);
-    assert.equal(runs[0]?.state, 'cancelled');
-    assert.equal(sessions.filter((s) => s.test_name === 'Comes too late').length, 0);
   });
 });
