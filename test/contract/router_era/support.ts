@@ -5,7 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import type { WireResponse } from '../support/http';
-import { assertFields, assertOffset, assertZ, RESERVED_DEVICE_FIELDS } from '../support/shapes';
+import {
+  assertFields,
+  assertOffset,
+  assertZ,
+  RESERVED_DEVICE_FIELDS,
+  RUN_DETAIL_FIELDS,
+  RUN_READ_FIELDS,
+} from '../support/shapes';
 import { type ContractTarget, openTarget } from '../support/target';
 import { expectOk, expectOkArray, isObject, type Json } from '../support/wire';
 
@@ -159,23 +166,8 @@ export function assertRouterEntry(value: unknown, what: string): Json {
 
 /** Asserts a router-era RunRead (RunDetail with `detail`). */
 export function assertRouterRun(value: unknown, what: string, detail = false): Json {
-  const fields = [
-    'id',
-    'name',
-    'state',
-    'requirements',
-    'ttl_minutes',
-    'heartbeat_timeout_sec',
-    'reserved_devices',
-    'error',
-    'created_at',
-    'started_at',
-    'completed_at',
-    'created_by',
-    'last_heartbeat',
-    'session_counts',
-    ...(detail ? ['devices'] : []),
-  ];
+  // Same fields as the claim era's RunRead (§6.1), without `ready` among the states (checked below).
+  const fields = detail ? RUN_DETAIL_FIELDS : RUN_READ_FIELDS;
   const run = assertFields(value, fields, what, true);
   assert.notEqual(run.state, 'ready', `${what}: the router era has no "ready" state`);
   for (const [i, e] of ((run.reserved_devices as unknown[] | null) ?? []).entries()) {
