@@ -206,7 +206,7 @@ export async function runChaosRow(
     await proxy.reopen();
     const faultsInjected = (await lab.faultedRequests()) + extraInjected + (row.stepFaults ?? 0);
     await lab.clearFaults();
-    const view = new ManagerView(lab.apiUrl, lab.url, stack.gridUrl);
+    const view = new ManagerView(lab.apiUrl, lab.url, stack.gridUrl, stack.generation);
 
     if (row.managerDownAtEnd) {
       // The process is gone: nothing may heartbeat any more; the lab expires the run by its clock.
@@ -222,7 +222,12 @@ export async function runChaosRow(
     const devices = await view.devices();
     const gridLeft = await view.gridSessions();
     const claimed = new Set<string>();
-    for (const run of runs) for (const d of run.devices) if (d.claimed_by !== null) claimed.add(d.device_id);
+    // Router-era run devices have no claim field: there a busy device or a live session is the leak.
+    for (const run of runs)
+      for (const d of run.devices) if ((d.claimed_by ?? null) !== null) claimed.add(d.device_id);
+    for (const s of sessions)
+      if (s.status === 'running' || s.status === 'pending')
+        claimed.add(`session ${s.session_id} ${s.status}`);
     for (const d of devices) if (d.hold === 'reserved' || d.operational_state === 'busy') claimed.add(d.id);
     const runsNotTerminal = runs.filter((r) => !TERMINAL.has(r.state));
 

@@ -1,0 +1,174 @@
+/**
+ * Router-era rows of the fault matrix (issue #13): each a real `cucumber-js --parallel 2` run on the
+ * router-era rig (router-generation lab + router simulator + Appium), checked through what an operator
+ * sees. Contract: docs/manager-api.md, router era §4 (router), §4.6 (internal grid API).
+ */
+import { killAndRestartAppium } from './appium_restart';
+import type { RouterChaosRow } from './router_matrix_suite';
+import { screens } from './rows';
+
+const LONG_SCENARIO = `  Scenario: Long screen
+    When I look at the screen
+    And I keep looking at the screen for a while
+`;
+
+async function waitForOutput(output: () => string, marker: string, limitMs = 120_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!output().includes(marker)) {
+    if (Date.now() > deadline) throw new Error(`"${marker}" never appeared on stdout`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Deterministic router-era rows of a few seconds each (`npm run test:chaos:fast`). */
+export const ROUTER_FAST_ROWS: RouterChaosRow[] = [
+  {
+    id: 'router-unreachable',
+    group: 'appium-grid',
+    fault: 'router era: GRID_URL points at a closed port (router unreachable)',
+    feature: screens(2),
+    env: { GRID_URL: 'http://127.0.0.1:9' },
+    stepFaults: 1,
+    exitCode: 1,
+    runStates: ['cancelled'],
+    message: /127\.0\.0\.1:9|ECONNREFUSED/i,
+  },
+  {
+    id: 'router-manager-500-create-session',
+    group: 'manager',
+    fault: "router era: the manager answers 500 to the router's first 2 `create-session` calls",
+    feature: screens(3),
+    faults: [{ method: 'POST', path: '/internal/grid/create-session', status: 500, times: 2 }],
+    exitCode: 0,
+    runStates: ['completed'],
+  },
+  {
+    id: 'router-manager-500-status-patch',
+    group: 'manager',
+    fault: 'router era: one 500 on `PATCH /sessions/{id}/status`',
+    feature: screens(3),
+    faults: [{ method: 'PATCH', path: '/api/sessions/*/status', status: 500, times: 1 }],
+    exitCode: 0,
+    runStates: ['completed'],
+  },
+  {
+    id: 'router-run-cancelled',
+    group: 'run',
+    fault: 'router era: an operator cancels the run while sessions run',
+    feature: `Feature: Chaos
+  Scenario: Cancelled under me
+    When I look at the screen
+    And an operator cancels the run
+    And I look at the screen
+
+  Scenario: Bystander
+    When I look at the screen
+`,
+    stepFaults: 1,
+    exitCode: 1,
+    runStates: ['cancelled'],
+  },
+  {
+    id: 'router-run-expired',
+    group: 'run',
+    fault: 'router era: the run misses its heartbeat timeout (virtual clock +600 s) mid-scenario',
+    feature: `Feature: Chaos
+  Scenario: Expires under me
+    When I look at the screen
+    And the run misses its heartbeats long enough to expire
+    And I look at the screen
+
+  Scenario: Bystander
+    When I look at the screen
+`,
+    stepFaults: 1,
+    env: { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '2' },
+    exitCode: 1,
+    runStates: ['expired'],
+  },
+  {
+    id: 'router-worker-crash',
+    group: 'cucumber',
+    fault: 'router era: a worker crashes (`process.exit(3)` in a step)',
+    feature: `Feature: Chaos
+  Scenario: Crashes
+    When I look at the screen
+    And the worker crashes
+
+  Scenario: Bystander
+    When I look at the screen
+`,
+    stepFaults: 1,
+    exitCode: 1,
+  },
+];
+
+/** Router-era rows that wait for real time or disturb the shared Appium (`npm run test:chaos`). */
+export const ROUTER_FULL_ROWS: RouterChaosRow[] = [
+  {
+    id: 'router-manager-outage-create-session',
+    group: 'manager',
+    fault: 'router era: `create-session` answers 503 for 4 s (manager outage behind the router)',
+    feature: screens(3),
+    faults: [{ method: 'POST', path: '/internal/grid/create-session', status: 503, times: 6 }],
+    exitCode: 0,
+    runStates: ['completed'],
+  },
+  {
+    id: 'router-queue-timeout',
+    group: 'appium-grid',
+    fault:
+      'router era: queue timeout (`queue_timeout_sec` 2, both devices held by a 12 s scenario each, a third waits)',
+    labSettings: { queue_timeout_sec: 2 },
+    feature: `Feature: Chaos\n${LONG_SCENARIO}\n${LONG_SCENARIO.replace('Long screen', 'Long screen 2')}\n${screens(1).replace('Feature: Chaos\n', '')}`,
+    parallel: 3,
+    exitCode: 'consistent',
+  },
+  {
+    id: 'router-sigint',
+    group: 'cucumber',
+    fault: 'router era: SIGINT with `--parallel 2` mid-scenario',
+    feature: `Feature: Chaos
+  Scenario: Interrupted 1
+    When I wait to be interrupted
+
+  Scenario: Interrupted 2
+    When I wait to be interrupted
+`,
+    interruptWhen: (stdout) =>
+      (stdout.match(/FIXTURE-READY-FOR-SIGNAL/g)?.length ?? 0) >= 2 ? 'SIGINT' : undefined,
+    stepFaults: 1,
+    exitCode: 'consistent',
+    runStates: ['cancelled'],
+  },
+  {
+    id: 'router-sigterm',
+    group: 'cucumber',
+    fault: 'router era: SIGTERM with `--parallel 2` mid-scenario',
+    feature: `Feature: Chaos
+  Scenario: Interrupted 1
+    When I wait to be interrupted
+
+  Scenario: Interrupted 2
+    When I wait to be interrupted
+`,
+    interruptWhen: (stdout) =>
+      (stdout.match(/FIXTURE-READY-FOR-SIGNAL/g)?.length ?? 0) >= 2 ? 'SIGTERM' : undefined,
+    stepFaults: 1,
+    exitCode: 'consistent',
+    runStates: ['cancelled'],
+  },
+  {
+    id: 'router-appium-killed',
+    group: 'appium-grid',
+    fault: 'router era: Appium killed (SIGKILL) mid-scenario, restarted 2 s later',
+    feature: `Feature: Chaos\n${LONG_SCENARIO}\n${screens(2).replace('Feature: Chaos\n', '')}`,
+    serial: true,
+    during: async (ctx, output) => {
+      await waitForOutput(output, 'CHAOS-MID-SCENARIO');
+      await killAndRestartAppium(ctx.stack.pids.appium, ctx.stack.appiumUrl);
+      ctx.injected();
+    },
+    exitCode: 1,
+  },
+];
