@@ -234,7 +234,14 @@ export async function runChaosRow(
     const attempts = readScenarioAttempts(path.join(suite.dir, 'messages.ndjson'));
     const wrong: string[] = [];
     let unrecordable = 0;
+    let allocationFailures = 0;
     for (const session of sessions) {
+      // Router era: a row the manager wrote for an Appium create that failed (docs/manager-api.md, router
+      // era §4.6.1) is an allocation record, not a scenario's session: the router re-queued the request.
+      if (session.error_type === 'allocation_failed') {
+        allocationFailures++;
+        continue;
+      }
       // With the manager unreachable until the process exited, the final status could not be recorded:
       // the expiry ends such a session as error/run_released, which is what an operator should see.
       if (row.managerDownAtEnd && session.status === 'error' && session.error_type === 'run_released') {
@@ -282,6 +289,7 @@ export async function runChaosRow(
         ...(row.extra ? row.extra() : {}),
         ...verified,
         ...(unrecordable ? { sessions_unrecordable: unrecordable } : {}),
+        ...(allocationFailures ? { allocation_failures: allocationFailures } : {}),
         ...(failedFinals ? { failure_causes: causes(finals) } : {}),
       },
     };

@@ -20,6 +20,31 @@ async function waitForOutput(output: () => string, marker: string, limitMs = 120
   }
 }
 
+/** Sets every lab device's `operational_state` (admin `PATCH /lab/devices/{id}`). */
+async function setAllDevices(labUrl: string, state: 'busy' | 'available'): Promise<void> {
+  const devices = (await (await fetch(`${labUrl}/api/devices`)).json()) as Array<{ id: string }>;
+  for (const d of devices) {
+    const response = await fetch(`${labUrl}/lab/devices/${d.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ operational_state: state }),
+    });
+    if (!response.ok) throw new Error(`PATCH /lab/devices/${d.id} answered ${response.status}`);
+  }
+}
+
+/** Waits for the cucumber run's reservation, then pins every device (before the first create lands). */
+async function pinDevicesOnceReserved(labUrl: string, state: 'busy'): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const page = (await (await fetch(`${labUrl}/api/runs`)).json()) as { items: unknown[] };
+    if (page.items.length > 0) break;
+    if (Date.now() > deadline) throw new Error('no run was reserved within 60 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await setAllDevices(labUrl, state);
+}
+
 /** Deterministic router-era rows of a few seconds each (`npm run test:chaos:fast`). */
 export const ROUTER_FAST_ROWS: RouterChaosRow[] = [
   {
@@ -118,11 +143,20 @@ export const ROUTER_FULL_ROWS: RouterChaosRow[] = [
     id: 'router-queue-timeout',
     group: 'appium-grid',
     fault:
-      'router era: queue timeout (`queue_timeout_sec` 2, both devices held by a 12 s scenario each, a third waits)',
+      'router era: queue timeout (`queue_timeout_sec` 2): every device is pinned busy once the run is reserved',
     labSettings: { queue_timeout_sec: 2 },
-    feature: `Feature: Chaos\n${LONG_SCENARIO}\n${LONG_SCENARIO.replace('Long screen', 'Long screen 2')}\n${screens(1).replace('Feature: Chaos\n', '')}`,
-    parallel: 3,
-    exitCode: 'consistent',
+    feature: screens(2),
+    during: async (ctx) => {
+      await pinDevicesOnceReserved(ctx.lab.url, 'busy');
+      ctx.injected();
+    },
+    after: async (ctx) => {
+      await setAllDevices(ctx.lab.url, 'available');
+    },
+    exitCode: 1,
+    runStates: ['cancelled'],
+    // The router's answer to the manager's 410 (ticket expired).
+    message: /no matching device became available/,
   },
   {
     id: 'router-sigint',
@@ -138,8 +172,9 @@ export const ROUTER_FULL_ROWS: RouterChaosRow[] = [
     interruptWhen: (stdout) =>
       (stdout.match(/FIXTURE-READY-FOR-SIGNAL/g)?.length ?? 0) >= 2 ? 'SIGINT' : undefined,
     stepFaults: 1,
-    exitCode: 'consistent',
+    exitCode: 130,
     runStates: ['cancelled'],
+    message: /SIGINT received; ending sessions/,
   },
   {
     id: 'router-sigterm',
@@ -155,8 +190,9 @@ export const ROUTER_FULL_ROWS: RouterChaosRow[] = [
     interruptWhen: (stdout) =>
       (stdout.match(/FIXTURE-READY-FOR-SIGNAL/g)?.length ?? 0) >= 2 ? 'SIGTERM' : undefined,
     stepFaults: 1,
-    exitCode: 'consistent',
+    exitCode: 143,
     runStates: ['cancelled'],
+    message: /SIGTERM received; ending sessions/,
   },
   {
     id: 'router-appium-killed',
