@@ -115,7 +115,7 @@ export interface ScenarioAllocation {
 }
 
 /**
- * One way of getting devices from the manager (claim era today; router era next). Chosen once per
+ * One way of getting devices from the manager (claim era, router era). Chosen once per
  * cucumber run by `selectStrategy`; the coordinator and every worker then use the strategy of that name.
  */
 export interface AllocationStrategy {

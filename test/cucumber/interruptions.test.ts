@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CRASH_PARALLEL_SUITE, CRASH_SERIAL_SUITE, WAITING_SUITE } from './support/lifecycle_features';
+import { CRASH_PARALLEL_SUITE, CRASH_SERIAL_SUITE } from './support/lifecycle_features';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
+import { assertSignalLeavesNothing } from './support/signal_case';
 import { explain, suiteOnStack } from './support/suite_on_stack';
 
 const onStack = suiteOnStack();
@@ -42,18 +43,8 @@ describe('interrupted cucumber runs leave nothing behind', { timeout: 600_000 },
     ['SIGTERM', 143],
   ] as const) {
     for (const parallel of [['--parallel', '2'], []]) {
-      test(`${signal} while a scenario is running (${parallel.length ? '--parallel 2' : 'serial'})`, async () => {
-        const result = await runSuite(WAITING_SUITE, parallel, {
-          interruptWhen: (stdout) => (stdout.includes('FIXTURE-READY-FOR-SIGNAL') ? signal : undefined),
-        });
-        assert.equal(result.exitCode, code, explain(result));
-        assert.match(result.stderr, new RegExp(`gridfleet: ${signal} received`));
-        const { runs, sessions } = await assertNoLeaks(onStack.view);
-        assert.equal(runs.length, 1);
-        assert.equal(runs[0]?.state, 'cancelled');
-        const interrupted = sessionTable(sessions).filter(([name]) => name === 'Waits for a signal');
-        assert.deepEqual(interrupted, [['Waits for a signal', 'error']]);
-      });
+      test(`${signal} while a scenario is running (${parallel.length ? '--parallel 2' : 'serial'})`, () =>
+        assertSignalLeavesNothing(onStack, signal, code, parallel));
     }
   }
 

@@ -6,8 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CRASH_PARALLEL_SUITE, CRASH_SERIAL_SUITE, WAITING_SUITE } from './support/lifecycle_features';
+import { CRASH_PARALLEL_SUITE, CRASH_SERIAL_SUITE } from './support/lifecycle_features';
 import { assertNoLeaks, sessionTable } from './support/no_leaks';
+import { assertSignalLeavesNothing } from './support/signal_case';
 import { explain, suiteOnStack } from './support/suite_on_stack';
 
 const onStack = suiteOnStack({ generation: 'router' });
@@ -38,18 +39,13 @@ describe('interrupted cucumber runs on a router-era lab leave nothing behind', {
     assert.deepEqual(sessionTable(sessions), [['Takes the process down', 'error']]);
   });
 
-  test('SIGINT while a scenario is running (--parallel 2)', async () => {
-    const result = await runSuite(WAITING_SUITE, ['--parallel', '2'], {
-      interruptWhen: (stdout) => (stdout.includes('FIXTURE-READY-FOR-SIGNAL') ? 'SIGINT' : undefined),
-    });
-    assert.equal(result.exitCode, 130, explain(result));
-    assert.match(result.stderr, /gridfleet: SIGINT received/);
-    const { runs, sessions } = await assertNoLeaks(onStack.view);
-    assert.equal(runs.length, 1);
-    assert.equal(runs[0]?.state, 'cancelled');
-    const interrupted = sessionTable(sessions).filter(([name]) => name === 'Waits for a signal');
-    assert.deepEqual(interrupted, [['Waits for a signal', 'error']]);
-  });
+  for (const [signal, code, parallel] of [
+    ['SIGINT', 130, ['--parallel', '2']],
+    ['SIGTERM', 143, []],
+  ] as const) {
+    test(`${signal} while a scenario is running (${parallel.length ? '--parallel 2' : 'serial'})`, () =>
+      assertSignalLeavesNothing(onStack, signal, code, [...parallel]));
+  }
 
   test('joining GRIDFLEET_RUN_ID: the session ended, the run left open for its owner', async () => {
     const created = await fetch(`${fixture.stack.apiUrl}/runs`, {

@@ -186,26 +186,87 @@ describe('cucumber-js on a router-era GridFleet lab', { timeout: 600_000 }, () =
     assert.deepEqual(sessions, [], 'nothing reached the manager');
   });
 
-  test('a @group tag goes to the router as gridfleet:group:<key> and lands on a device of that group', async () => {
+  test('groups from a @group tag and from the lane: gridfleet:group:<key> caps, reserved in the group; test data read when a step asks', async () => {
+    const inGroup = (await (
+      await fetch(`${onStack.fixture.stack.apiUrl}/devices?group=qa-lab`)
+    ).json()) as Array<{
+      id: string;
+    }>;
     const result = await runSuite(
       `Feature: Groups
   @group:qa-lab
   Scenario: In a group
     When I look at the screen
+    Then the device has test data
 `,
       [],
+      {
+        files: {
+          'support/data.js': `
+const assert = require('node:assert/strict');
+const { Then } = require('@cucumber/cucumber');
+Then('the device has test data', async function () {
+  const data = await this.getTestData();
+  assert.ok(data !== null && typeof data === 'object' && !Array.isArray(data), 'test data is an object');
+});
+`,
+        },
+      },
     );
     assert.equal(result.exitCode, 0, explain(result));
-    const { sessions } = await assertNoLeaks(onStack.view);
-    assert.equal(sessions.length, 1);
-    assert.equal(sessions[0]?.requested_capabilities?.['gridfleet:group:qa-lab'], true);
-    const inGroup = (await (
-      await fetch(`${onStack.fixture.stack.apiUrl}/devices?group=qa-lab`)
-    ).json()) as Array<{ id: string }>;
+    const laneGroups = await runSuite(SCREENS_SUITE, [], {
+      env: {
+        GRIDFLEET_REQUIREMENTS: JSON.stringify([
+          {
+            pack_id: 'appium-uiautomator2',
+            platform_id: 'android_mobile',
+            allocation: 'all_available',
+            groups: ['qa-lab'],
+          },
+        ]),
+      },
+    });
+    assert.equal(laneGroups.exitCode, 0, explain(laneGroups));
+    const { runs, sessions } = await assertNoLeaks(onStack.view);
+    assert.equal(sessions.length, 4);
+    for (const session of sessions) {
+      assert.equal(session.requested_capabilities?.['gridfleet:group:qa-lab'], true);
+      assert.ok(
+        inGroup.some((d) => d.id === session.device_id),
+        `device ${session.device_id} is in qa-lab`,
+      );
+    }
+    const laneRun = runs.find((r) => sessions.some((s) => s.run_id === r.id && s.test_name !== 'In a group'));
+    assert.ok(laneRun);
     assert.ok(
-      inGroup.some((d) => d.id === sessions[0]?.device_id),
-      `device ${sessions[0]?.device_id} is in qa-lab`,
+      laneRun.devices.every((d) => inGroup.some((g) => g.id === d.device_id)),
+      'only qa-lab devices reserved',
     );
+    const requests = await onStack.view.requests();
+    assert.equal(
+      requests.filter((r) => /^GET \/api\/devices\/[^/]+\/test_data$/.test(r)).length,
+      1,
+      'only the step asked',
+    );
+  });
+
+  test('one reserved device and --parallel 2: the second worker is held until the device is free, every scenario passes on it', async () => {
+    const result = await runSuite(SCREENS_SUITE, ['--parallel', '2'], {
+      env: {
+        GRIDFLEET_REQUIREMENTS: JSON.stringify([
+          { pack_id: 'appium-uiautomator2', platform_id: 'android_mobile', count: 1 },
+        ]),
+      },
+    });
+    assert.equal(result.exitCode, 0, explain(result));
+    const { runs, sessions } = await assertNoLeaks(onStack.view);
+    assert.equal(runs[0]?.state, 'completed');
+    assert.deepEqual(sessionTable(sessions), [
+      ['Home screen renders', 'passed'],
+      ['Screen one renders', 'passed'],
+      ['Screen two renders', 'passed'],
+    ]);
+    assert.equal(new Set(sessions.map((s) => s.device_id)).size, 1, 'all on the one reserved device');
   });
 
   test('a run cancelled on the manager mid-way: the remaining scenarios fail fast saying so', async () => {

@@ -14,7 +14,7 @@ import { ReportSink } from '../claim/report_sink';
 import { RunEndedError } from '../errors';
 import type { ScenarioAllocation, ScenarioLevelContext } from '../strategy';
 import type { AcquireRequest, ScenarioDevice } from '../types';
-import { routerCapabilities } from './router_capabilities';
+import { RouterRequestError, routerCapabilities } from './router_capabilities';
 import { RouterLease } from './router_lease';
 import { parseRouterMessage, type RouterMessage, routerMessage } from './router_messages';
 
@@ -51,7 +51,10 @@ export class RouterScenarioAllocation implements ScenarioAllocation {
     const devices = await this.devicesOf(request.runId);
     const groups = (await this.runsInfo()).groups;
     const capabilities = routerCapabilities(request, { devices, groups });
-    this.catalog ??= client.getDriverPackCatalog();
+    this.catalog ??= client.getDriverPackCatalog().catch((error: unknown) => {
+      this.catalog = undefined; // asked again by the next scenario
+      throw error;
+    });
     const catalog = await this.catalog;
     const slotId = randomUUID();
     await this.takeSlot(request, slotId);
@@ -78,7 +81,7 @@ export class RouterScenarioAllocation implements ScenarioAllocation {
     if (typeof deviceId !== 'string' || !entry) {
       await driver.deleteSession().catch(() => undefined);
       await this.freeSlot(slotId, {});
-      throw new RunEndedError(
+      throw new RouterRequestError(
         `gridfleet: the router put session ${sessionId} on ${
           typeof deviceId === 'string'
             ? `device ${deviceId}, which is not a device of run ${request.runId}`
