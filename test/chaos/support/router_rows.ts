@@ -133,7 +133,8 @@ export const ROUTER_FULL_ROWS: RouterChaosRow[] = [
   {
     id: 'router-manager-outage-create-session',
     group: 'manager',
-    fault: 'router era: `create-session` answers 503 for 4 s (manager outage behind the router)',
+    fault:
+      'router era: manager outage behind the router: 503 on its first 6 `create-session` calls (re-tried every 0.5 s)',
     feature: screens(3),
     faults: [{ method: 'POST', path: '/internal/grid/create-session', status: 503, times: 6 }],
     exitCode: 0,
