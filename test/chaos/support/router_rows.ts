@@ -45,6 +45,20 @@ async function pinDevicesOnceReserved(labUrl: string, state: 'busy'): Promise<vo
   await setAllDevices(labUrl, state);
 }
 
+/** Waits until a session request of a run waits in the manager's queue (`GET /api/grid/queue`); its run id. */
+async function queuedRunId(labUrl: string): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const queue = (await (await fetch(`${labUrl}/api/grid/queue`)).json()) as {
+      requests: Array<{ runId: string | null }>;
+    };
+    const runId = queue.requests.find((r) => r.runId !== null)?.runId;
+    if (runId) return runId;
+    if (Date.now() > deadline) throw new Error('no session request was queued within 60 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Deterministic router-era rows of a few seconds each (`npm run test:chaos:fast`). */
 export const ROUTER_FAST_ROWS: RouterChaosRow[] = [
   {
@@ -158,6 +172,25 @@ export const ROUTER_FULL_ROWS: RouterChaosRow[] = [
     runStates: ['cancelled'],
     // The router's answer to the manager's 410 (ticket expired).
     message: /no matching device became available/,
+  },
+  {
+    id: 'router-run-cancelled-while-queued',
+    group: 'run',
+    fault:
+      "router era: an operator cancels the run while its session requests wait in the manager's queue (devices pinned busy)",
+    feature: screens(2),
+    during: async (ctx) => {
+      await pinDevicesOnceReserved(ctx.lab.url, 'busy');
+      const runId = await queuedRunId(ctx.lab.url);
+      const response = await fetch(`${ctx.lab.apiUrl}/runs/${runId}/cancel`, { method: 'POST' });
+      if (!response.ok) throw new Error(`cancel answered ${response.status}`);
+      ctx.injected();
+    },
+    after: async (ctx) => {
+      await setAllDevices(ctx.lab.url, 'available');
+    },
+    exitCode: 1,
+    runStates: ['cancelled'],
   },
   {
     id: 'router-sigint',
