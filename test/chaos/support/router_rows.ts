@@ -191,6 +191,7 @@ export const ROUTER_FULL_ROWS: RouterChaosRow[] = [
     },
     exitCode: 1,
     runStates: ['cancelled'],
+    message: /run [0-9a-f-]{36} is cancelled; sessions can only be created for a live/,
   },
   {
     id: 'router-sigint',
