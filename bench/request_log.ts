@@ -51,17 +51,28 @@ export interface RoundTrips {
 const endpoint = (e: RequestLogEntry): string =>
   `${e.method} ${e.path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '{id}').replace(/^\/api\/sessions\/[^/]+/, '/api/sessions/{sid}')}`;
 
-/** Counts manager round trips per scenario in a request log. */
-export function roundTrips(log: readonly RequestLogEntry[], scenarios: number): RoundTrips {
-  const scenarioLevel = log.filter((e) => !isRunLevel(e));
-  const byEndpoint: Record<string, number> = {};
-  for (const e of scenarioLevel) byEndpoint[endpoint(e)] = (byEndpoint[endpoint(e)] ?? 0) + 1;
-  // Segments: each starts at the first request after the previous scenario's release.
+/** Requests by endpoint (method + path with ids replaced). */
+function countByEndpoint(entries: readonly RequestLogEntry[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of entries) counts[endpoint(e)] = (counts[endpoint(e)] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * Scenario-level round trips of a log: mean over `scenarios`, and the distribution over segments, each
+ * ending at a request `endsScenario` matches (serial runs only).
+ */
+function scenarioTrips(
+  all: readonly RequestLogEntry[],
+  scenarioLevel: readonly RequestLogEntry[],
+  scenarios: number,
+  endsScenario: (e: RequestLogEntry) => boolean,
+): RoundTrips {
   const counts: number[] = [];
   let current = 0;
   for (const e of scenarioLevel) {
     current += 1;
-    if (isRelease(e)) {
+    if (endsScenario(e)) {
       counts.push(current);
       current = 0;
     }
@@ -69,9 +80,19 @@ export function roundTrips(log: readonly RequestLogEntry[], scenarios: number): 
   return {
     perScenarioMean: Math.round((scenarioLevel.length / Math.max(1, scenarios)) * 100) / 100,
     perScenario: summarize(counts),
-    runLevel: log.length - scenarioLevel.length,
-    byEndpoint,
+    runLevel: all.length - scenarioLevel.length,
+    byEndpoint: countByEndpoint(scenarioLevel),
   };
+}
+
+/** Counts manager round trips per scenario in a request log (a scenario ends at its release). */
+export function roundTrips(log: readonly RequestLogEntry[], scenarios: number): RoundTrips {
+  return scenarioTrips(
+    log,
+    log.filter((e) => !isRunLevel(e)),
+    scenarios,
+    isRelease,
+  );
 }
 
 /**
@@ -103,7 +124,7 @@ const isStatusPatch = (e: RequestLogEntry): boolean =>
 /** Router-era round trips per scenario: the public API and the router ↔ manager calls apart. */
 export interface RouterRoundTrips {
   /** Public API (`kind: 'api'`): scenario-level requests over scenarios (the catalog counts here). */
-  api: Omit<RoundTrips, 'runLevel'> & { runLevel: number };
+  api: RoundTrips;
   /** Internal grid API (`kind: 'internal'`, the router's calls) per scenario, route refreshes left out. */
   internalPerScenarioMean: number;
   /** Internal requests by endpoint, route refreshes included. */
@@ -125,30 +146,16 @@ export function routerRoundTrips(log: readonly RequestLogEntry[], scenarios: num
   const runLevel = (e: RequestLogEntry): boolean =>
     (isRunLevel(e) && e.path !== '/api/driver-packs/catalog') ||
     (e.method === 'GET' && ['/api/grid/status', '/api/devices', '/api/device-groups'].includes(e.path));
-  const scenarioLevel = api.filter((e) => !runLevel(e));
-  const byEndpoint: Record<string, number> = {};
-  for (const e of scenarioLevel) byEndpoint[endpoint(e)] = (byEndpoint[endpoint(e)] ?? 0) + 1;
-  const counts: number[] = [];
-  let current = 0;
-  for (const e of scenarioLevel) {
-    current += 1;
-    if (isStatusPatch(e)) {
-      counts.push(current);
-      current = 0;
-    }
-  }
-  const internalByEndpoint: Record<string, number> = {};
-  for (const e of internal) internalByEndpoint[endpoint(e)] = (internalByEndpoint[endpoint(e)] ?? 0) + 1;
   const per = (n: number): number => Math.round((n / Math.max(1, scenarios)) * 100) / 100;
   return {
-    api: {
-      perScenarioMean: per(scenarioLevel.length),
-      perScenario: summarize(counts),
-      runLevel: api.length - scenarioLevel.length,
-      byEndpoint,
-    },
+    api: scenarioTrips(
+      api,
+      api.filter((e) => !runLevel(e)),
+      scenarios,
+      isStatusPatch,
+    ),
     internalPerScenarioMean: per(internal.filter((e) => !isRouteRefresh(e)).length),
-    internalByEndpoint,
+    internalByEndpoint: countByEndpoint(internal),
   };
 }
 

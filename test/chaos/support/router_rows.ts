@@ -5,20 +5,7 @@
  */
 import { killAndRestartAppium } from './appium_restart';
 import type { RouterChaosRow } from './router_matrix_suite';
-import { screens } from './rows';
-
-const LONG_SCENARIO = `  Scenario: Long screen
-    When I look at the screen
-    And I keep looking at the screen for a while
-`;
-
-async function waitForOutput(output: () => string, marker: string, limitMs = 120_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!output().includes(marker)) {
-    if (Date.now() > deadline) throw new Error(`"${marker}" never appeared on stdout`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { LONG_SCENARIO, operatorFeature, screens, waitForOutput } from './rows';
 
 /** Sets every lab device's `operational_state` (admin `PATCH /lab/devices/{id}`). */
 async function setAllDevices(labUrl: string, state: 'busy' | 'available'): Promise<void> {
@@ -59,6 +46,28 @@ async function queuedRunId(labUrl: string): Promise<string> {
   }
 }
 
+/** SIGINT or SIGTERM to cucumber once both workers' scenarios hold a device. */
+function signalRow(signal: 'SIGINT' | 'SIGTERM', exitCode: number): RouterChaosRow {
+  return {
+    id: `router-${signal.toLowerCase()}`,
+    group: 'cucumber',
+    fault: `router era: ${signal} with \`--parallel 2\` mid-scenario`,
+    feature: `Feature: Chaos
+  Scenario: Interrupted 1
+    When I wait to be interrupted
+
+  Scenario: Interrupted 2
+    When I wait to be interrupted
+`,
+    interruptWhen: (stdout) =>
+      (stdout.match(/FIXTURE-READY-FOR-SIGNAL/g)?.length ?? 0) >= 2 ? signal : undefined,
+    stepFaults: 1,
+    exitCode,
+    runStates: ['cancelled'],
+    message: new RegExp(`${signal} received; ending sessions`),
+  };
+}
+
 /** Deterministic router-era rows of a few seconds each (`npm run test:chaos:fast`). */
 export const ROUTER_FAST_ROWS: RouterChaosRow[] = [
   {
@@ -94,15 +103,7 @@ export const ROUTER_FAST_ROWS: RouterChaosRow[] = [
     id: 'router-run-cancelled',
     group: 'run',
     fault: 'router era: an operator cancels the run while sessions run',
-    feature: `Feature: Chaos
-  Scenario: Cancelled under me
-    When I look at the screen
-    And an operator cancels the run
-    And I look at the screen
-
-  Scenario: Bystander
-    When I look at the screen
-`,
+    feature: operatorFeature('Cancelled under me', 'an operator cancels the run'),
     stepFaults: 1,
     exitCode: 1,
     runStates: ['cancelled'],
@@ -111,15 +112,7 @@ export const ROUTER_FAST_ROWS: RouterChaosRow[] = [
     id: 'router-run-expired',
     group: 'run',
     fault: 'router era: the run misses its heartbeat timeout (virtual clock +600 s) mid-scenario',
-    feature: `Feature: Chaos
-  Scenario: Expires under me
-    When I look at the screen
-    And the run misses its heartbeats long enough to expire
-    And I look at the screen
-
-  Scenario: Bystander
-    When I look at the screen
-`,
+    feature: operatorFeature('Expires under me', 'the run misses its heartbeats long enough to expire'),
     stepFaults: 1,
     env: { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '2' },
     exitCode: 1,
@@ -193,42 +186,8 @@ export const ROUTER_FULL_ROWS: RouterChaosRow[] = [
     runStates: ['cancelled'],
     message: /run [0-9a-f-]{36} is cancelled; sessions can only be created for a live/,
   },
-  {
-    id: 'router-sigint',
-    group: 'cucumber',
-    fault: 'router era: SIGINT with `--parallel 2` mid-scenario',
-    feature: `Feature: Chaos
-  Scenario: Interrupted 1
-    When I wait to be interrupted
-
-  Scenario: Interrupted 2
-    When I wait to be interrupted
-`,
-    interruptWhen: (stdout) =>
-      (stdout.match(/FIXTURE-READY-FOR-SIGNAL/g)?.length ?? 0) >= 2 ? 'SIGINT' : undefined,
-    stepFaults: 1,
-    exitCode: 130,
-    runStates: ['cancelled'],
-    message: /SIGINT received; ending sessions/,
-  },
-  {
-    id: 'router-sigterm',
-    group: 'cucumber',
-    fault: 'router era: SIGTERM with `--parallel 2` mid-scenario',
-    feature: `Feature: Chaos
-  Scenario: Interrupted 1
-    When I wait to be interrupted
-
-  Scenario: Interrupted 2
-    When I wait to be interrupted
-`,
-    interruptWhen: (stdout) =>
-      (stdout.match(/FIXTURE-READY-FOR-SIGNAL/g)?.length ?? 0) >= 2 ? 'SIGTERM' : undefined,
-    stepFaults: 1,
-    exitCode: 143,
-    runStates: ['cancelled'],
-    message: /SIGTERM received; ending sessions/,
-  },
+  signalRow('SIGINT', 130),
+  signalRow('SIGTERM', 143),
   {
     id: 'router-appium-killed',
     group: 'appium-grid',
