@@ -277,6 +277,24 @@ function driverFailureChecks(deviceId: string) {
   };
 }
 
+/** Appium killed mid-scenario and restarted (both eras; the router era's row overrides the texts). */
+export const APPIUM_KILLED_ROW: ChaosRow = {
+  id: 'appium-killed',
+  group: 'appium-grid',
+  fault: 'Appium killed (SIGKILL) mid-scenario, restarted 2 s later',
+  feature: `Feature: Chaos\n${LONG_SCENARIO}\n${screens(2).replace('Feature: Chaos\n', '')}`,
+  serial: true,
+  during: async (ctx, output) => {
+    await waitForOutput(output, 'CHAOS-MID-SCENARIO');
+    await killAndRestartAppium(ctx.stack.pids.appium, ctx.stack.appiumUrl);
+    ctx.injected();
+  },
+  gridSessionsMayRemain:
+    'the Grid cannot relay the DELETE of a session whose Appium died; it frees the slot at its session timeout (120 s)',
+  exitCode: 1,
+  message: /Connection error/,
+};
+
 const queueLab = twoDeviceLab();
 const goneLab = twoDeviceLab({ goneTarget: 'gone-from-grid-0001' });
 let slotHolder: SlotHolder | undefined;
@@ -314,22 +332,7 @@ export const STACK_ROWS: ChaosRow[] = [
     message: /No Grid slot advertises appium:udid "gone-from-grid-0001"/,
     verify: driverFailureChecks(goneLab.target.id),
   },
-  {
-    id: 'appium-killed',
-    group: 'appium-grid',
-    fault: 'Appium killed (SIGKILL) mid-scenario, restarted 2 s later',
-    feature: `Feature: Chaos\n${LONG_SCENARIO}\n${screens(2).replace('Feature: Chaos\n', '')}`,
-    serial: true,
-    during: async (ctx, output) => {
-      await waitForOutput(output, 'CHAOS-MID-SCENARIO');
-      await killAndRestartAppium(ctx.stack.pids.appium, ctx.stack.appiumUrl);
-      ctx.injected();
-    },
-    gridSessionsMayRemain:
-      'the Grid cannot relay the DELETE of a session whose Appium died; it frees the slot at its session timeout (120 s)',
-    exitCode: 1,
-    message: /Connection error/,
-  },
+  APPIUM_KILLED_ROW,
 ];
 
 /** Random faults: their outcome varies from run to run, so they stay out of the fast (npm test) set. */
