@@ -194,5 +194,10 @@ export const ROUTER_FULL_ROWS: RouterChaosRow[] = [
     // The router drops the route of a session whose Appium died: nothing is left to wait for.
     gridSessionsMayRemain: undefined,
     message: /upstream http:\/\/127\.0\.0\.1:\d+ failed: connect ECONNREFUSED/,
+    // Recorded: the device the failure hit is cooled down (the next scenario may wait it out).
+    verify: (outcome) => ({
+      cooldowns: outcome.requests.filter((r) => /^POST \/api\/runs\/[^/]+\/devices\/[^/]+\/cooldown/.test(r))
+        .length,
+    }),
   },
 ];
