@@ -3,17 +3,29 @@ import type { RunningStack } from '../lab/src/stack';
 import { GridFleetClient, NoClaimableDevicesError } from '../src/client';
 import { BENCH_LANE } from './bench_lab';
 
-/** Opens a WebDriver session through the Grid pinned to `udid`, as plainly as webdriverio allows. */
-export async function bareSession(gridUrl: string, udid: string): Promise<Browser> {
+/**
+ * Opens a WebDriver session at `baseUrl` (`{baseUrl}/session`) with `capabilities`, as plainly as
+ * webdriverio allows.
+ */
+export async function plainSession(baseUrl: string, capabilities: Record<string, unknown>): Promise<Browser> {
   const { remote } = await import('webdriverio');
-  const url = new URL(gridUrl);
+  const url = new URL(baseUrl);
   return remote({
     protocol: url.protocol.replace(':', ''),
     hostname: url.hostname,
     port: Number(url.port),
-    path: '/',
+    path: url.pathname,
     logLevel: 'warn',
-    capabilities: { platformName: 'Fake', 'appium:automationName': 'Fake', 'appium:udid': udid },
+    capabilities: capabilities as WebdriverIO.Capabilities,
+  });
+}
+
+/** Opens a WebDriver session through the Grid pinned to `udid`, as plainly as webdriverio allows. */
+export function bareSession(gridUrl: string, udid: string): Promise<Browser> {
+  return plainSession(gridUrl, {
+    platformName: 'Fake',
+    'appium:automationName': 'Fake',
+    'appium:udid': udid,
   });
 }
 

@@ -8,9 +8,10 @@ export const BENCH_LANE = { pack_id: 'appium-uiautomator2', platform_id: 'androi
 
 /**
  * The bench lab: one pack, one platform, {@link BENCH_DEVICES} identical fake-driver devices, so every
- * measurement varies only the number of workers and devices, never the device kind.
+ * measurement varies only the number of workers and devices, never the device kind. `settings`: lab
+ * settings (src/lab/lab_file.ts), e.g. the router era's allocation cadence.
  */
-export function benchLab(): ResolvedLab {
+export function benchLab(settings: Record<string, unknown> = {}): ResolvedLab {
   const devices = Array.from({ length: BENCH_DEVICES }, (_, i) => ({
     name: `Bench phone ${i + 1}`,
     pack_id: BENCH_LANE.pack_id,
@@ -44,7 +45,7 @@ export function benchLab(): ResolvedLab {
       },
     ],
     devices,
-    settings: {},
+    settings,
   };
   return parseLabFile(raw, 'bench lab (bench/bench_lab.ts)');
 }

@@ -108,7 +108,10 @@ export async function runCucumber(options: {
       child.on('close', (code) => resolve(code));
     });
     const processMs = performance.now() - t0;
-    const lines = (await readFile(messages, 'utf8')).split('\n').filter(Boolean);
+    const stream = await readFile(messages, 'utf8').catch(() => {
+      throw new Error(`bench: cucumber-js (exit ${exitCode}) wrote no message stream:\n${stderr}`);
+    });
+    const lines = stream.split('\n').filter(Boolean);
     const registerRequireMs = (await readFile(requireLog, 'utf8').catch(() => ''))
       .split('\n')
       .filter(Boolean)

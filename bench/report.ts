@@ -109,16 +109,23 @@ export function formatTable(r: BenchResults): string {
       `2w >= 1.8x 1w: ${mark((r.scaling.deviceBound.speedup2 ?? 0) >= 1.8)}`,
     ],
   ];
-  const widths = (rows[0] as string[]).map((_, i) =>
-    Math.max(...rows.map((row) => (row[i] as string).length)),
-  );
-  const line = (row: string[]): string =>
-    `| ${row.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
   const m = r.machine;
   return [
     `gridfleet-cucumber bench (${r.profile}), ${r.generatedAt}`,
     `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.os}, load average ${m.loadAverage1m}`,
     '',
+    markdownTable(rows),
+  ].join('\n');
+}
+
+/** Renders rows (the first is the header) as an aligned Markdown table. */
+export function markdownTable(rows: readonly string[][]): string {
+  const widths = (rows[0] as string[]).map((_, i) =>
+    Math.max(...rows.map((row) => (row[i] as string).length)),
+  );
+  const line = (row: readonly string[]): string =>
+    `| ${row.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  return [
     line(rows[0] as string[]),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...rows.slice(1).map(line),

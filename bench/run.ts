@@ -8,6 +8,8 @@ import { type CucumberTimings, runCucumber } from './cucumber_run';
 import { machineInfo } from './machine';
 import { formatTable } from './report';
 import { idleGaps, readRequestLog, resetLab, roundTrips } from './request_log';
+import { routerBench } from './router_bench';
+import { formatRouterTable } from './router_report';
 import { ratio, summarize } from './stats';
 
 /** How long each scenario of the device-bound scaling runs holds its device (ms). */
@@ -20,14 +22,39 @@ const PROFILES = {
   full: { bare: 100, scenarios: 100, contention: 100, startupRuns: 8, held: 48, rounds: 3 },
 } as const;
 
-function profileFromArgs(argv: readonly string[]): keyof typeof PROFILES {
-  const unknown = argv.filter((a) => !['--quick', '--full'].includes(a));
-  if (unknown.length > 0) {
-    throw new Error(`bench: unknown option(s) ${unknown.join(' ')}; use --quick, --full or nothing.`);
+type Generation = 'claim' | 'router' | 'both';
+
+function optionsFromArgs(argv: readonly string[]): {
+  profile: keyof typeof PROFILES;
+  generation: Generation;
+} {
+  let generation: Generation = 'both';
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i] as string;
+    const value = a.startsWith('--generation=')
+      ? a.slice('--generation='.length)
+      : a === '--generation'
+        ? argv[++i]
+        : null;
+    if (value === null) {
+      rest.push(a);
+    } else if (value === 'claim' || value === 'router' || value === 'both') {
+      generation = value;
+    } else {
+      throw new Error(`bench: --generation takes claim, router or both (got ${value ?? 'nothing'}).`);
+    }
   }
-  if (argv.includes('--quick') && argv.includes('--full'))
+  const unknown = rest.filter((a) => !['--quick', '--full'].includes(a));
+  if (unknown.length > 0) {
+    throw new Error(
+      `bench: unknown option(s) ${unknown.join(' ')}; use --quick or --full, and --generation claim|router|both.`,
+    );
+  }
+  if (rest.includes('--quick') && rest.includes('--full'))
     throw new Error('bench: pick one of --quick and --full.');
-  return argv.includes('--quick') ? 'quick' : argv.includes('--full') ? 'full' : 'default';
+  const profile = rest.includes('--quick') ? 'quick' : rest.includes('--full') ? 'full' : 'default';
+  return { profile, generation };
 }
 
 function mustPass(label: string, run: CucumberTimings): CucumberTimings {
@@ -36,12 +63,32 @@ function mustPass(label: string, run: CucumberTimings): CucumberTimings {
   return run;
 }
 
+const log = (line: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+/** Where generated figures go (git-ignored: docs/performance.md keeps its own tables). */
+const RESULTS_DIR = path.join(__dirname, '..', '.results', 'bench');
+
 async function main(): Promise<void> {
-  const profileName = profileFromArgs(process.argv.slice(2));
+  const { profile: profileName, generation } = optionsFromArgs(process.argv.slice(2));
   const size = PROFILES[profileName];
-  const log = (line: string): void => {
-    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-  };
+  if (generation !== 'router') await claimBench(profileName);
+  if (generation !== 'claim') {
+    const router = await routerBench(size, log);
+    const meta = { generatedAt: new Date().toISOString(), profile: profileName, machine: machineInfo() };
+    const file = path.join(RESULTS_DIR, 'results-router.json');
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(file, `${JSON.stringify({ ...meta, sizes: size, ...router }, null, 2)}\n`);
+    process.stdout.write(
+      `${formatRouterTable(router, meta)}\nwritten: ${path.relative(process.cwd(), file)}\n`,
+    );
+  }
+}
+
+/** The claim-era set (Selenium Grid stack), as before the router era. */
+async function claimBench(profileName: keyof typeof PROFILES): Promise<void> {
+  const size = PROFILES[profileName];
   const stateDir = mkdtempSync(path.join(tmpdir(), 'gridfleet-bench-stack-'));
   log(`profile ${profileName}; starting the stack (lab + Grid + Appium) with ${BENCH_DEVICES} bench devices`);
   const stack = await startStack({
@@ -205,7 +252,7 @@ async function main(): Promise<void> {
       contention: { scenariosWallMs: Math.round(contended.scenariosWallMs) },
     };
     // Generated figures are not committed: docs/performance.md keeps its own table of them.
-    const file = path.join(__dirname, '..', '.results', 'bench', 'results.json');
+    const file = path.join(RESULTS_DIR, 'results.json');
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`${formatTable(results)}\nwritten: ${path.relative(process.cwd(), file)}\n`);

@@ -5,10 +5,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { RESULTS_FILE, type RowFigures } from './support/chaos_row';
+import { ROUTER_FAST_ROWS, ROUTER_FULL_ROWS } from './support/router_rows';
 import { FAST_ROWS, FULL_ROWS } from './support/rows';
 
 /** Rows that check a message (the others recover, or only need the exit code). */
-const CHECKED = new Set([...FAST_ROWS, ...FULL_ROWS].filter((r) => r.message).map((r) => r.id));
+const CHECKED = new Set(
+  [...FAST_ROWS, ...FULL_ROWS, ...ROUTER_FAST_ROWS, ...ROUTER_FULL_ROWS]
+    .filter((r) => r.message)
+    .map((r) => r.id),
+);
 
 if (!existsSync(RESULTS_FILE)) {
   console.error(

@@ -4,13 +4,20 @@
  * right, exit code consistent) and samples the cucumber process's resident memory (VmRSS, one process:
  * cucumber's workers are threads): after warm-up (at 20% of the run) and at the end; the end must be
  * within 20% of the warm-up figure. Figures go to .results/chaos/results.json under `soak`.
+ *
+ * `SOAK_GENERATION=router` soaks the router era instead (router-generation lab + router simulator, row
+ * `soak-router`): the 5% random 5xx hit the public API and the router's `create-session` calls.
  */
 import { readFileSync } from 'node:fs';
 import { liveChildPids } from '../support';
 import type { ChaosRow } from './support/chaos_row';
 import { matrixSuite } from './support/matrix_suite';
+import { routerMatrixSuite } from './support/router_matrix_suite';
 
 const SCENARIOS = Number(process.env.SOAK_SCENARIOS ?? 500);
+const ROUTER = process.env.SOAK_GENERATION === 'router';
+if (process.env.SOAK_GENERATION !== undefined && !ROUTER && process.env.SOAK_GENERATION !== 'claim')
+  throw new Error(`SOAK_GENERATION must be claim or router (got "${process.env.SOAK_GENERATION}")`);
 
 function cucumberPid(): number | undefined {
   return liveChildPids().find((pid) => {
@@ -31,6 +38,9 @@ function rssKiB(pid: number): number | undefined {
   }
 }
 
+/** Where the random 5xx land: the public API, and in the router era also the router's create-session calls. */
+const FAULT_PATH = ROUTER ? '/^\\/(api|internal\\/grid\\/create-session)/' : '/api/**';
+
 const samples: Array<{ t: number; rss: number }> = [];
 const feature = `Feature: Soak\n${Array.from(
   { length: SCENARIOS },
@@ -39,15 +49,17 @@ const feature = `Feature: Soak\n${Array.from(
 
 const row: ChaosRow = {
   // A shorter soak gets its own id, so it never overwrites the 500-scenario figures.
-  id: SCENARIOS === 500 ? 'soak' : `soak-${SCENARIOS}`,
+  id: `soak${ROUTER ? '-router' : ''}${SCENARIOS === 500 ? '' : `-${SCENARIOS}`}`,
   group: 'manager',
-  fault: `soak: ${SCENARIOS} scenarios, --parallel 4, 3 devices, 5% random 5xx on every /api request`,
+  fault: ROUTER
+    ? `soak (router era): ${SCENARIOS} scenarios, --parallel 4, 3 devices, 5% random 5xx on every /api request and on the router's create-session calls`
+    : `soak: ${SCENARIOS} scenarios, --parallel 4, 3 devices, 5% random 5xx on every /api request`,
   feature,
   parallel: 4,
   limitMs: 1_500_000,
   faults: [
-    { path: '/api/**', status: 500, probability: 0.03 },
-    { path: '/api/**', status: 503, probability: 0.02 },
+    { path: FAULT_PATH, status: 500, probability: 0.03 },
+    { path: FAULT_PATH, status: 503, probability: 0.02 },
   ],
   exitCode: 'consistent',
   during: async () => {
@@ -85,4 +97,5 @@ const row: ChaosRow = {
   },
 };
 
-matrixSuite('soak', [row]);
+if (ROUTER) routerMatrixSuite('soak (router era)', [row]);
+else matrixSuite('soak', [row]);

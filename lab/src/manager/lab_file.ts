@@ -127,6 +127,12 @@ const settingsSchema = z.strictObject({
   create_session_slice_sec: z.number().positive().default(25),
   /** Pause between allocation attempts inside a slice (1 s on the manager). */
   allocation_retry_sec: z.number().positive().default(1),
+  /**
+   * Lab shortcut: a waiting create-session call re-tries as soon as a session or run ends instead of at
+   * its next `allocation_retry_sec` tick. false = the real manager's cadence (it only re-tries on the
+   * tick; docs/manager-api.md, router era §4.6.1 step 5), which the bench's idle-gap figure needs.
+   */
+  allocation_wake_on_release: z.boolean().default(true),
   /** `grid.queue_timeout_sec`: a waiting ticket older than this expires (410). */
   queue_timeout_sec: z.number().positive().default(300),
   /** A waiting ticket not re-polled for this long expires. */

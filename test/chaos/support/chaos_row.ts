@@ -205,7 +205,7 @@ export async function runChaosRow(
     await proxy.reopen();
     const faultsInjected = (await lab.faultedRequests()) + extraInjected + (row.stepFaults ?? 0);
     await lab.clearFaults();
-    const view = new ManagerView(lab.apiUrl, lab.url, stack.gridUrl);
+    const view = new ManagerView(lab.apiUrl, lab.url, stack.gridUrl, stack.generation);
 
     if (row.managerDownAtEnd) {
       // The process is gone: nothing may heartbeat any more; the lab expires the run by its clock.
@@ -221,14 +221,26 @@ export async function runChaosRow(
     const devices = await view.devices();
     const gridLeft = await view.gridSessions();
     const claimed = new Set<string>();
-    for (const run of runs) for (const d of run.devices) if (d.claimed_by !== null) claimed.add(d.device_id);
+    // Router-era run devices have no claim field: there a busy device or a live session is the leak.
+    for (const run of runs)
+      for (const d of run.devices) if ((d.claimed_by ?? null) !== null) claimed.add(d.device_id);
+    for (const s of sessions)
+      if (s.status === 'running' || s.status === 'pending')
+        claimed.add(`session ${s.session_id} ${s.status}`);
     for (const d of devices) if (d.hold === 'reserved' || d.operational_state === 'busy') claimed.add(d.id);
     const runsNotTerminal = runs.filter((r) => !isTerminalRunState(r.state));
 
     const attempts = readScenarioAttempts(path.join(suite.dir, 'messages.ndjson'));
     const wrong: string[] = [];
     let unrecordable = 0;
+    let allocationFailures = 0;
     for (const session of sessions) {
+      // Router era: a row the manager wrote for an Appium create that failed (docs/manager-api.md, router
+      // era §4.6.1) is an allocation record, not a scenario's session: the router re-queued the request.
+      if (session.error_type === 'allocation_failed') {
+        allocationFailures++;
+        continue;
+      }
       // With the manager unreachable until the process exited, the final status could not be recorded:
       // the expiry ends such a session as error/run_released, which is what an operator should see.
       if (row.managerDownAtEnd && session.status === 'error' && session.error_type === 'run_released') {
@@ -276,6 +288,7 @@ export async function runChaosRow(
         ...(row.extra ? row.extra() : {}),
         ...verified,
         ...(unrecordable ? { sessions_unrecordable: unrecordable } : {}),
+        ...(allocationFailures ? { allocation_failures: allocationFailures } : {}),
         ...(failedFinals ? { failure_causes: causes(finals) } : {}),
       },
     };

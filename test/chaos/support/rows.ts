@@ -15,6 +15,19 @@ export function screens(count: number, extraStep = ''): string {
   return `Feature: Chaos\n${scenarios.join('\n')}`;
 }
 
+/** A scenario whose middle step is an operator action (`step`), and a bystander scenario. */
+export function operatorFeature(name: string, step: string): string {
+  return `Feature: Chaos
+  Scenario: ${name}
+    When I look at the screen
+    And ${step}
+    And I look at the screen
+
+  Scenario: Bystander
+    When I look at the screen
+`;
+}
+
 /** Deterministic rows fast enough for `npm run test:chaos:fast` (manager faults and operator actions). */
 export const FAST_ROWS: ChaosRow[] = [
   {
@@ -83,15 +96,7 @@ export const FAST_ROWS: ChaosRow[] = [
     id: 'run-force-released',
     group: 'run',
     fault: 'an operator force-releases the run mid-scenario',
-    feature: `Feature: Chaos
-  Scenario: Released under me
-    When I look at the screen
-    And an operator force-releases the run
-    And I look at the screen
-
-  Scenario: Bystander
-    When I look at the screen
-`,
+    feature: operatorFeature('Released under me', 'an operator force-releases the run'),
     stepFaults: 1,
     exitCode: 1,
     runStates: ['cancelled'],
@@ -101,15 +106,7 @@ export const FAST_ROWS: ChaosRow[] = [
     id: 'run-heartbeat-expired',
     group: 'run',
     fault: 'the run misses its heartbeat timeout (virtual clock +600 s) mid-scenario',
-    feature: `Feature: Chaos
-  Scenario: Expires under me
-    When I look at the screen
-    And the run misses its heartbeats long enough to expire
-    And I look at the screen
-
-  Scenario: Bystander
-    When I look at the screen
-`,
+    feature: operatorFeature('Expires under me', 'the run misses its heartbeats long enough to expire'),
     stepFaults: 1,
     env: { GRIDFLEET_HEARTBEAT_TIMEOUT_SEC: '10', GRIDFLEET_HEARTBEAT_INTERVAL_SEC: '2' },
     exitCode: 1,
@@ -165,12 +162,14 @@ export const RESERVE_LOST_ROW: ChaosRow = {
   message: /cancelled the run it had created \([0-9a-f-]{36}\), retrying/,
 };
 
-const LONG_SCENARIO = `  Scenario: Long screen
+/** A scenario that holds its device ~12 s and prints `CHAOS-MID-SCENARIO` as it starts waiting. */
+export const LONG_SCENARIO = `  Scenario: Long screen
     When I look at the screen
     And I keep looking at the screen for a while
 `;
 
-async function waitForOutput(output: () => string, marker: string, limitMs = 120_000): Promise<void> {
+/** Waits until cucumber's stdout shows `marker`. */
+export async function waitForOutput(output: () => string, marker: string, limitMs = 120_000): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (!output().includes(marker)) {
     if (Date.now() > deadline) throw new Error(`"${marker}" never appeared on stdout`);
@@ -278,6 +277,24 @@ function driverFailureChecks(deviceId: string) {
   };
 }
 
+/** Appium killed mid-scenario and restarted (both eras; the router era's row overrides the texts). */
+export const APPIUM_KILLED_ROW: ChaosRow = {
+  id: 'appium-killed',
+  group: 'appium-grid',
+  fault: 'Appium killed (SIGKILL) mid-scenario, restarted 2 s later',
+  feature: `Feature: Chaos\n${LONG_SCENARIO}\n${screens(2).replace('Feature: Chaos\n', '')}`,
+  serial: true,
+  during: async (ctx, output) => {
+    await waitForOutput(output, 'CHAOS-MID-SCENARIO');
+    await killAndRestartAppium(ctx.stack.pids.appium, ctx.stack.appiumUrl);
+    ctx.injected();
+  },
+  gridSessionsMayRemain:
+    'the Grid cannot relay the DELETE of a session whose Appium died; it frees the slot at its session timeout (120 s)',
+  exitCode: 1,
+  message: /Connection error/,
+};
+
 const queueLab = twoDeviceLab();
 const goneLab = twoDeviceLab({ goneTarget: 'gone-from-grid-0001' });
 let slotHolder: SlotHolder | undefined;
@@ -315,22 +332,7 @@ export const STACK_ROWS: ChaosRow[] = [
     message: /No Grid slot advertises appium:udid "gone-from-grid-0001"/,
     verify: driverFailureChecks(goneLab.target.id),
   },
-  {
-    id: 'appium-killed',
-    group: 'appium-grid',
-    fault: 'Appium killed (SIGKILL) mid-scenario, restarted 2 s later',
-    feature: `Feature: Chaos\n${LONG_SCENARIO}\n${screens(2).replace('Feature: Chaos\n', '')}`,
-    serial: true,
-    during: async (ctx, output) => {
-      await waitForOutput(output, 'CHAOS-MID-SCENARIO');
-      await killAndRestartAppium(ctx.stack.pids.appium, ctx.stack.appiumUrl);
-      ctx.injected();
-    },
-    gridSessionsMayRemain:
-      'the Grid cannot relay the DELETE of a session whose Appium died; it frees the slot at its session timeout (120 s)',
-    exitCode: 1,
-    message: /Connection error/,
-  },
+  APPIUM_KILLED_ROW,
 ];
 
 /** Random faults: their outcome varies from run to run, so they stay out of the fast (npm test) set. */

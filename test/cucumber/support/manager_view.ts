@@ -80,12 +80,18 @@ export class ManagerView {
   async sessions(): Promise<SessionView[]> {
     if (this.generation === 'router') {
       const runs = await get<{ items: Array<{ id: string }> }>(`${this.apiUrl}/runs?limit=200`);
-      const pages = await Promise.all(
-        runs.items.map((r) =>
-          get<{ items: SessionView[] }>(`${this.apiUrl}/sessions?run_id=${r.id}&limit=200&sort_dir=asc`),
-        ),
-      );
-      return pages.flatMap((p) => p.items);
+      const all: SessionView[] = [];
+      // Pages of 200 (the manager's largest), so a soak's 500 sessions are all read.
+      for (const r of runs.items) {
+        for (let offset = 0; ; offset += 200) {
+          const page = await get<{ items: SessionView[] }>(
+            `${this.apiUrl}/sessions?run_id=${r.id}&limit=200&offset=${offset}&sort_dir=asc`,
+          );
+          all.push(...page.items);
+          if (page.items.length < 200) break;
+        }
+      }
+      return all;
     }
     const page = await get<{ items: SessionView[] }>(`${this.apiUrl}/sessions?limit=200&sort_dir=asc`);
     return page.items;

@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import { tinyLab } from '../test_support/http';
 import { LabClock } from './clock';
 import { LabStore } from './store';
-import { gridStatusParts, mintTicket, sweepTickets } from './tickets';
+import {
+  gridStatusParts,
+  mintTicket,
+  stopWaiters,
+  sweepTickets,
+  waitForChange,
+  wakeWaiters,
+} from './tickets';
 
 function routerStore(): LabStore {
   const lab = tinyLab({ generation: 'router', queue_timeout_sec: 60, ticket_stale_sec: 20 });
@@ -66,4 +73,30 @@ test('sweepTickets expires stale and timed-out tickets, not fresh ones', () => {
   young.last_polled_at = store.clock.now();
   sweepTickets(store);
   assert.equal(young.status, 'expired', 'past the 60 s queue timeout although just polled');
+});
+
+/** Whether `promise` has settled once every pending callback ran (no clock involved). */
+async function settled(promise: Promise<void>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => {
+    done = true;
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+test('waitForChange: a freed device wakes a waiting slice, unless allocation_wake_on_release is false', async () => {
+  const lab = tinyLab({ generation: 'router' });
+  const eager = new LabStore(lab, lab.settings, new LabClock());
+  const eagerWait = waitForChange(eager, 60_000);
+  wakeWaiters(eager);
+  assert.equal(await settled(eagerWait), true, 'the lab shortcut re-tries at once');
+
+  const tickLab = tinyLab({ generation: 'router', allocation_wake_on_release: false });
+  const ticking = new LabStore(tickLab, tickLab.settings, new LabClock());
+  const tickWait = waitForChange(ticking, 60_000);
+  wakeWaiters(ticking);
+  assert.equal(await settled(tickWait), false, 'the real manager waits for its next tick');
+  stopWaiters(ticking);
+  assert.equal(await settled(tickWait), true, 'closing the lab still ends the wait');
 });

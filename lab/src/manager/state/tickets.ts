@@ -7,18 +7,16 @@ import type { TicketRow } from './model';
 import type { LabStore } from './store';
 
 const sleepers = new WeakMap<LabStore, Set<() => void>>();
+/** Sleepers that only {@link stopWaiters} wakes (`allocation_wake_on_release: false`). */
+const tickSleepers = new WeakMap<LabStore, Set<() => void>>();
 const stopped = new WeakSet<LabStore>();
 
-/**
- * Waits up to `ms` between allocation attempts, or less when {@link wakeWaiters} signals that a
- * device may have come free (a session ended, a run ended).
- */
-export function waitForChange(store: LabStore, ms: number): Promise<void> {
-  if (stopped.has(store)) return Promise.resolve();
-  let set = sleepers.get(store);
+/** Sleeps `ms` in `map`'s set for `store`; waking the set ends the sleep early. */
+function sleepIn(map: WeakMap<LabStore, Set<() => void>>, store: LabStore, ms: number): Promise<void> {
+  let set = map.get(store);
   if (!set) {
     set = new Set();
-    sleepers.set(store, set);
+    map.set(store, set);
   }
   const waiting = set;
   return new Promise((resolve) => {
@@ -32,10 +30,21 @@ export function waitForChange(store: LabStore, ms: number): Promise<void> {
   });
 }
 
+/**
+ * Waits up to `ms` between allocation attempts, or less when {@link wakeWaiters} signals that a
+ * device may have come free (a session ended, a run ended) — unless `allocation_wake_on_release` is
+ * false: then, like the real manager, only the tick (or the lab closing) ends the wait.
+ */
+export function waitForChange(store: LabStore, ms: number): Promise<void> {
+  if (stopped.has(store)) return Promise.resolve();
+  return sleepIn(store.settings.allocation_wake_on_release ? sleepers : tickSleepers, store, ms);
+}
+
 /** The lab is closing: waiting create-session calls end their slice now (no timer outlives the lab). */
 export function stopWaiters(store: LabStore): void {
   stopped.add(store);
   wakeWaiters(store);
+  for (const wake of [...(tickSleepers.get(store) ?? [])]) wake();
 }
 
 /** Whether {@link stopWaiters} was called for this store. */
