@@ -30,7 +30,10 @@ export class ClaimScenarioAllocation implements ScenarioAllocation {
       cooldownSec: config.cooldownSec,
       logger,
       catalog: () => {
-        catalog ??= client.getDriverPackCatalog();
+        catalog ??= client.getDriverPackCatalog().catch((error: unknown) => {
+          catalog = undefined; // a failed read is asked again by the next scenario
+          throw error;
+        });
         return catalog;
       },
       claimWakeUp: (runId) => claimWakeUp(link, runId),

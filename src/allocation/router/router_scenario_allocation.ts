@@ -5,6 +5,7 @@ import {
   type DriverPackCatalogLike,
   hydrateAllocatedDevice,
 } from '../../appium';
+import { loadWebdriverio } from '../../appium/create_driver';
 import { errorText } from '../../client/error_text';
 import type { ReservedDevice } from '../../client/schemas/reserved_device';
 import { cooldownReason } from '../claim/claim_allocator';
@@ -57,6 +58,8 @@ export class RouterScenarioAllocation implements ScenarioAllocation {
     });
     const catalog = await this.catalog;
     const slotId = randomUUID();
+    // Load webdriverio while the coordinator may hold this scenario, not after it handed over a device.
+    void loadWebdriverio().catch(() => undefined);
     await this.takeSlot(request, slotId);
     const gridUrl = runScopedGridUrl(config.gridUrl, request.runId);
     let driver: WebdriverIO.Browser;
