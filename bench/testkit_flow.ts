@@ -1,6 +1,6 @@
 /**
  * The router-era baseline: what the Python testkit 0.16.2 does per test and what its xdist recipe does
- * per run (docs/manager-api.md, router era §7.1 and §7.2), as a small TypeScript loop on the same stack.
+ * per run (docs/manager-api.md §R7.1 and §R7.2), as a small TypeScript loop on the same stack.
  */
 
 import type { RunningStack } from '../lab/src/stack';
@@ -15,7 +15,7 @@ export function runScopedBase(gridUrl: string, runId: string): string {
 }
 
 /**
- * The capabilities §7.1 step 2 builds from the catalog for the bench lane: platformName, automation
+ * The capabilities docs/manager-api.md §C7.1 step 2 builds from the catalog for the bench lane: platformName, automation
  * name, `appium:platform`, and `gridfleet:testName`; no run id, no device identity.
  */
 export async function testkitCapabilities(
@@ -36,7 +36,7 @@ export async function testkitCapabilities(
 }
 
 /**
- * One test as the testkit's `appium_driver` fixture runs it (§7.1): catalog, create at
+ * One test as the testkit's `appium_driver` fixture runs it (docs/manager-api.md §C7.1): catalog, create at
  * `GRID_URL/run/{id}/session` (waits in the manager's queue while no device is free), DELETE, then
  * `PATCH /sessions/{id}/status`; no test commands (the bench scenarios have none either). Returns its
  * wall time in ms.
@@ -66,7 +66,7 @@ export interface TestkitRunResult {
 }
 
 /**
- * The xdist recipe (§7.2): the controller reserves the run (`POST /runs`), signals ready and active,
+ * The xdist recipe (docs/manager-api.md §C7.2): the controller reserves the run (`POST /runs`), signals ready and active,
  * heartbeats every 30 s; `workers` workers share a queue of `scenarios` tests, each creating its own
  * drivers; at the end the controller completes the run.
  */

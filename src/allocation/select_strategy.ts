@@ -33,7 +33,7 @@ function installed(): AllocationStrategy | undefined {
 /**
  * The one place where the cucumber run's allocation strategy is chosen, in the coordinator after the
  * config was validated and before anything is reserved: the `generation` setting when it names one, else
- * the generation detected from the manager (docs/manager-api.md, router era §1.2). Prints one line saying
+ * the generation detected from the manager (docs/manager-api.md §R1.2). Prints one line saying
  * which generation is used and why.
  *
  * @throws UnsupportedGenerationError for a transition-era manager (GridFleet 0.2).

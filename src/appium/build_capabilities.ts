@@ -4,7 +4,7 @@ import { CapabilityResolutionError } from './errors';
 import { resolvePackPlatform } from './pack_platform_resolver';
 
 /**
- * Capabilities the manager allocates per node (api §9.2, seed README "Direct Appium Usage"). A client that
+ * Capabilities the manager allocates per node (docs/manager-api.md §C9.2, seed README "Direct Appium Usage"). A client that
  * sends them collides with the node's own allocation, so lane requests refuse them.
  */
 export const MANAGER_OWNED_CAPABILITIES: readonly string[] = [

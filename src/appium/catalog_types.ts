@@ -1,8 +1,8 @@
 /**
- * The slice of the driver-pack catalog (`GET /api/driver-packs/catalog`, api §5) the Appium helpers read.
+ * The slice of the driver-pack catalog (`GET /api/driver-packs/catalog`, docs/manager-api.md §C5) the Appium helpers read.
  *
  * Deliberately structural and minimal: the client's zod-inferred catalog type (which carries every field
- * of §5) is assignable to it, and tests can pass the real recorded catalog body unchanged.
+ * of docs/manager-api.md §C5) is assignable to it, and tests can pass the real recorded catalog body unchanged.
  */
 
 /** One platform of a driver pack, as far as capability building needs it. */
@@ -26,7 +26,7 @@ export interface CatalogPlatformLike {
 export interface CatalogPackLike {
   /** Pack id (e.g. `appium-uiautomator2`). */
   id: string;
-  /** `draft`, `enabled`, `draining` or `disabled`; only `enabled` packs are usable (api §5). */
+  /** `draft`, `enabled`, `draining` or `disabled`; only `enabled` packs are usable (docs/manager-api.md §C5). */
   state: string;
   /** Platforms of the pack's current release. */
   platforms: ReadonlyArray<CatalogPlatformLike>;

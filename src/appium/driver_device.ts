@@ -64,7 +64,7 @@ export interface DeviceHandle {
 }
 
 const TARGET_KEYS = ['appium:udid', 'udid', 'appium:deviceName', 'deviceName'] as const;
-// Router era: the router injects `gridfleet:deviceId` into the returned capabilities (docs/manager-api.md, router era §4.2);
+// Router era: the router injects `gridfleet:deviceId` into the returned capabilities (docs/manager-api.md §R4.2);
 // claim era: the node stereotype's `appium:gridfleet:deviceId`, when the agent keeps it.
 const DEVICE_ID_KEYS = ['gridfleet:deviceId', 'appium:gridfleet:deviceId'] as const;
 
@@ -133,7 +133,7 @@ export async function getDeviceTestDataForDriver(
 
 /**
  * The device a live session runs on, as a {@link DeviceHandle} (testkit `device_handle`): router era
- * `GET /devices/{gridfleet:deviceId}` (docs/manager-api.md, router era §7.1); claim era by the reported
+ * `GET /devices/{gridfleet:deviceId}` (docs/manager-api.md §R7.1); claim era by the reported
  * device id too, else by the session's connection target.
  *
  * @throws MissingConnectionTargetError when the session reports neither a device id nor a target.

@@ -110,7 +110,7 @@ describe('buildErrorSessionPayload', () => {
   });
 });
 
-describe('limitCapabilities (32 KiB, api §8.2)', () => {
+describe('limitCapabilities (32 KiB, docs/manager-api.md §C8.2)', () => {
   test('small capabilities pass unchanged', () => {
     const caps = { platformName: 'Fake', 'appium:app': '/tmp/app.xml' };
     assert.deepEqual(limitCapabilities(caps), caps);

@@ -3,7 +3,7 @@ import type { SessionRegistration } from '../client/session_fields';
 import { AppiumDriverCreationError, errorClassName } from './errors';
 import { redactCapabilities } from './redact_capabilities';
 
-/** The manager's limit on `requested_capabilities`: compact, key-sorted JSON of at most 32 KiB (api §8.2). */
+/** The manager's limit on `requested_capabilities`: compact, key-sorted JSON of at most 32 KiB (docs/manager-api.md §C8.2). */
 export const MAX_REQUESTED_CAPABILITIES_BYTES = 32 * 1024;
 
 /** Key added to size-limited capabilities, listing the capability names that were dropped to fit. */
@@ -28,7 +28,7 @@ export interface ErrorSessionFields {
   sessionId?: string | undefined;
 }
 
-/** Body of `POST /api/sessions` for a driver-creation failure (wire names, api §8.2). */
+/** Body of `POST /api/sessions` for a driver-creation failure (wire names, docs/manager-api.md §C8.2). */
 export interface ErrorSessionPayload {
   /** `error-<uuid4>`: no WebDriver session exists. */
   session_id: string;

@@ -10,7 +10,7 @@ import { AllocatedDeviceError } from './errors';
 /** Claim fields that, when missing, are read from the device row. */
 const ROW_FIELDS = ['name', 'device_type', 'connection_type', 'manufacturer', 'model'] as const;
 
-/** A claim response body (`POST /api/runs/{id}/claim`, api §7.1); the client's parsed type fits it. */
+/** A claim response body (`POST /api/runs/{id}/claim`, docs/manager-api.md §C7.1); the client's parsed type fits it. */
 export type ClaimResponseLike = {
   readonly [K in
     | 'device_id'
@@ -36,7 +36,7 @@ export type ClaimResponseLike = {
 
 type ClaimKey = keyof ClaimResponseLike;
 
-/** The device-row fields hydration may read (`GET /api/devices/{id}`, api §4.1). */
+/** The device-row fields hydration may read (`GET /api/devices/{id}`, docs/manager-api.md §C4.1). */
 export interface DeviceRowLike {
   /** Device name. */
   name?: string | null;
@@ -138,7 +138,7 @@ export async function hydrateAllocatedDevice(
   const inlineConfig = record(claim.config);
   const fetchConfig =
     (options.fetchConfig ?? true) && inlineConfig === undefined && !unavailable.has('config');
-  // These claim fields are nullable (docs/manager-api.md, claim era §7.1); like the testkit, one device-row read fills them.
+  // These claim fields are nullable (docs/manager-api.md §C7.1); like the testkit, one device-row read fills them.
   const needsRow = ROW_FIELDS.some((key) => !text(claim[key]));
 
   const [row, fetchedConfig, fetchedCapabilities, fetchedTestData] = await Promise.all([

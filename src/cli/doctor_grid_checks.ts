@@ -28,7 +28,7 @@ const NO_PLATFORMS: CheckResult = {
 
 /**
  * The doctor's generation check and its WebDriver checks: the GridFleet router (`/status`, `/healthz`) and
- * the manager's devices per platform in the router era (docs/manager-api.md, router era §1.2, §8);
+ * the manager's devices per platform in the router era (docs/manager-api.md §R1.2, §R8);
  * the Selenium Grid hub and its slots before it. Titles follow the detected generation.
  */
 export function generationAndGridChecks(context: GridCheckContext): DoctorCheck[] {

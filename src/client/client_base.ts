@@ -66,7 +66,7 @@ export class ClientBase {
   }
 
   /**
-   * Detects the manager's generation from read-only probes (docs/manager-api.md, router era §1.2); the
+   * Detects the manager's generation from read-only probes (docs/manager-api.md §R1.2); the
    * answer is cached per client (`refresh` probes again).
    *
    * @throws GenerationDetectionError when the manager is unreachable, rejects the credentials (401) or is

@@ -82,7 +82,7 @@ export async function checkGridUrl(generation: Generation, gridUrl: string): Pro
 
 /**
  * Detects the GridFleet generation behind `client` from read-only probes (docs/manager-api.md, router era
- * §1.2: A, then B or E) and checks that `gridUrl` fits it (probe D). A mismatch is reported in
+ * docs/manager-api.md §R1.2: A, then B or E) and checks that `gridUrl` fits it (probe D). A mismatch is reported in
  * `gridCheck`, not thrown. The manager part is cached by the client.
  *
  * @throws GenerationDetectionError when the manager is unreachable, rejects the credentials (401) or is

@@ -92,7 +92,7 @@ describe('recorded error bodies map to the right type', () => {
   });
 });
 
-describe('§12 bodies that were not recorded', () => {
+describe('docs/manager-api.md §C12 bodies that were not recorded', () => {
   test('unknown_include → UnknownIncludeError with values', () => {
     const error = envelope(422, 'VALIDATION_ERROR', 'Request failed', {
       code: 'unknown_include',

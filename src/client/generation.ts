@@ -1,7 +1,7 @@
 import { GridFleetApiError, GridFleetError } from './errors';
 
 /**
- * GridFleet generations (docs/manager-api.md, router era §1.1): `claim` (claims + Selenium Grid, backend
+ * GridFleet generations (docs/manager-api.md §R1.1): `claim` (claims + Selenium Grid, backend
  * 0.1), `transition` (Selenium Grid sessions carrying `gridfleet:run_id`, backend 0.2), `router` (a
  * WebDriver router allocates devices at `GRID_URL/run/{run_id}`, backend ≥ 0.3).
  */
@@ -22,7 +22,7 @@ export function generationLabel(generation: Generation): string {
 /**
  * A claim-era call (claim, release, release-with-cooldown, session register/finished) was made on a
  * manager of a later generation, known up front or revealed by the framework 404/405 those retired routes
- * answer (docs/manager-api.md, router era §8).
+ * answer (docs/manager-api.md §R8).
  */
 export class GenerationMismatchError extends GridFleetError {
   /** The client method, e.g. `claimDevice`. */

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { parseGridStatus } from './grid_status';
 
 describe('parseGridStatus: the one parser of GRID_URL/status', () => {
-  test('the GridFleet router (router era §4.1): kind router, no nodes, no slots, no sessions', () => {
+  test('the GridFleet router (docs/manager-api.md §R4.1): kind router, no nodes, no slots, no sessions', () => {
     const status = parseGridStatus(JSON.parse('{"value":{"message":"GridFleet router","ready":true}}'));
     assert.deepEqual(status, {
       kind: 'router',

@@ -117,7 +117,7 @@ async function probeGroups(http: HttpLayer, evidence: string[]): Promise<boolean
 }
 
 /**
- * Tells the manager's generation from read-only probes (docs/manager-api.md, router era §1.2): probe A
+ * Tells the manager's generation from read-only probes (docs/manager-api.md §R1.2): probe A
  * (`GET /grid/status`: the router-era control-plane answer, or a `grid` key), then probe B (claim route)
  * only when A shows `grid`, probe E (groups) in the router era. A manager without `/grid/status` (a partial
  * simulator) is told by probe B and, when that route is missing too, probe C (`POST /sessions` → 405).

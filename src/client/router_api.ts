@@ -18,7 +18,7 @@ export interface CooldownRequest {
 }
 
 /**
- * Router-era calls (docs/manager-api.md, router era §3): a layer of {@link GridFleetClient} (construct that;
+ * Router-era calls (docs/manager-api.md §R3): a layer of {@link GridFleetClient} (construct that;
  * see {@link ClientBase}).
  */
 export class RouterApi extends SessionApi {

@@ -122,7 +122,7 @@ export class SessionApi extends DeviceApi {
 
   /**
    * `PATCH /sessions/{id}/status` (`pending` is router era only). Router era: send it after the WebDriver
-   * DELETE; before it, it ends the session row (docs/manager-api.md, router era §5.4). Errors suppressed
+   * DELETE; before it, it ends the session row (docs/manager-api.md §R5.4). Errors suppressed
    * by default (logged, null returned).
    */
   async updateSessionStatus(

@@ -224,7 +224,7 @@ export const CONFIG_FIELDS = {
   }),
   /**
    * Which GridFleet generation the manager is: `auto` detects it once per cucumber run before anything is
-   * reserved (docs/manager-api.md, router era §1.2); `claim` / `router` skip the detection.
+   * reserved (docs/manager-api.md §R1.2); `claim` / `router` skip the detection.
    */
   generation: field({
     schema: z.enum(['auto', 'claim', 'router']),

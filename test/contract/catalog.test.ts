@@ -1,5 +1,5 @@
 /**
- * Contract: driver-pack catalog (§5, §11.17) and how reservations react to pack states (§6.2 step 5).
+ * Contract: driver-pack catalog (docs/manager-api.md §C5, §C11.17) and how reservations react to pack states (docs/manager-api.md §C6.2 step 5).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -65,7 +65,7 @@ describe('driver-pack catalog', () => {
     await target?.close();
   });
 
-  it('returns {packs} ordered by id, every Pack and Platform field present (§5)', () => {
+  it('returns {packs} ordered by id, every Pack and Platform field present (docs/manager-api.md §C5)', () => {
     assert.ok(packs.length > 0, 'at least one pack');
     const packIds = packs.map((p) => String(p.id));
     assert.deepEqual(packIds, [...packIds].sort(), 'ordered by pack id');
@@ -109,7 +109,7 @@ describe('driver-pack catalog', () => {
     }
   });
 
-  it('lists every pack a device uses, enabled or not; the suite pack is enabled (§5, §11.17)', async () => {
+  it('lists every pack a device uses, enabled or not; the suite pack is enabled (docs/manager-api.md §C5, §C11.17)', async () => {
     const suitePack = packs.find((p) => p.id === PACK);
     assert.ok(suitePack, `the catalog lists the suite's pack ${PACK}`);
     assert.equal(suitePack.state, 'enabled');
@@ -132,7 +132,7 @@ describe('driver-pack catalog', () => {
     }
   });
 
-  it('device platform labels come from the catalog platform display_name (§4.1)', async () => {
+  it('device platform labels come from the catalog platform display_name (docs/manager-api.md §C4.1)', async () => {
     const devices = expectOkArray(await target.api.get('/api/devices'), 'devices');
     for (const device of devices) {
       const pack = packs.find((p) => p.id === device.pack_id);
@@ -141,7 +141,7 @@ describe('driver-pack catalog', () => {
     }
   });
 
-  it('reserving from a disabled/draft or draining pack is a 422 with the pack state code (§6.2 step 5)', async (t) => {
+  it('reserving from a disabled/draft or draining pack is a 422 with the pack state code (docs/manager-api.md §C6.2 step 5)', async (t) => {
     const blocked = packs.filter((p) => p.state !== 'enabled' && (p.platforms as Json[]).length > 0);
     if (blocked.length === 0) return t.skip('no non-enabled pack with platforms on the target');
     for (const pack of blocked) {
@@ -160,7 +160,7 @@ describe('driver-pack catalog', () => {
     }
   });
 
-  it('an unknown pack is pack_unavailable; a platform not in the pack is platform_removed (§6.2 step 5)', async () => {
+  it('an unknown pack is pack_unavailable; a platform not in the pack is platform_removed (docs/manager-api.md §C6.2 step 5)', async () => {
     expectError(
       await runs.create({
         name: uniqueName('no-pack'),

@@ -1,7 +1,7 @@
 /**
  * Contract: worker claims and releases — any non-terminal state, distinct devices under concurrency,
  * anonymous owners, busy devices, the no-claimable 409, includes, and every row of the release table
- * (§7.1, §7.2, §11.9–§11.11, §12). Cooldowns are in cooldowns.test.ts.
+ * (docs/manager-api.md §C7.1, §C7.2, §C11.9–§C11.11, §C12). Cooldowns are in cooldowns.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -43,7 +43,7 @@ describe('claims and releases', () => {
   const claimRaw = (runId: string, body?: unknown, query = '') =>
     target.api.post(`/api/runs/${runId}/claim${query}`, body);
 
-  it('claims work in every non-terminal state: preparing, ready (claim era) and active (§7.1, §11.9)', async () => {
+  it('claims work in every non-terminal state: preparing, ready (claim era) and active (docs/manager-api.md §C7.1, §C11.9)', async () => {
     const run = await runs.reserve([requirement(2)]);
     const id = String(run.id);
     const first = await claim(target, id, 'w-preparing');
@@ -57,7 +57,7 @@ describe('claims and releases', () => {
     await claim(target, id, 'w-active');
   });
 
-  it('ClaimResponse: exact fields, +00:00 claimed_at, includes opt-in (§7.1)', async () => {
+  it('ClaimResponse: exact fields, +00:00 claimed_at, includes opt-in (docs/manager-api.md §C7.1)', async () => {
     const run = await runs.reserve([requirement(2)]);
     const id = String(run.id);
     const bare = await claim(target, id, 'gw0');
@@ -94,7 +94,7 @@ describe('claims and releases', () => {
     assert.equal(full.unavailable_includes, null);
   });
 
-  it('include on claim gives {} (not null) for a device without config or test data (§7.1)', async () => {
+  it('include on claim gives {} (not null) for a device without config or test data (docs/manager-api.md §C7.1)', async () => {
     const run = await runs.reserve([requirement()]);
     const entry = (run.devices as Json[])[0] as Json;
     const path = `/api/devices/${entry.device_id}/test_data`;
@@ -110,14 +110,14 @@ describe('claims and releases', () => {
     }
   });
 
-  it('the claim route only accepts POST: framework 405 (§3)', async () => {
+  it('the claim route only accepts POST: framework 405 (docs/manager-api.md §C3)', async () => {
     const run = await runs.reserve([requirement()]);
     const res = await target.api.get(`/api/runs/${run.id}/claim`);
     expectFrameworkError(res, 'GET claim', 405);
     assert.match(res.headers.get('allow') ?? '', /POST/);
   });
 
-  it('concurrent claims get distinct devices; then the no-claimable 409 with Retry-After: 5 (§7.1, §11.9, §11.10)', async () => {
+  it('concurrent claims get distinct devices; then the no-claimable 409 with Retry-After: 5 (docs/manager-api.md §C7.1, §C11.9, §C11.10)', async () => {
     const { run, deviceIds } = await runs.reserveAll();
     const id = String(run.id);
     const results = await Promise.all(deviceIds.map((_, i) => claimRaw(id, { worker_id: `gw${i}` })));
@@ -136,14 +136,14 @@ describe('claims and releases', () => {
     }
   });
 
-  it('the same worker may hold several claims (no idempotency, no per-worker limit) (§7.1)', async () => {
+  it('the same worker may hold several claims (no idempotency, no per-worker limit) (docs/manager-api.md §C7.1)', async () => {
     const run = await runs.reserve([requirement(2)]);
     const a = await claim(target, String(run.id), 'same');
     const b = await claim(target, String(run.id), 'same');
     assert.notEqual(a.device_id, b.device_id);
   });
 
-  it('no body, {} and null worker_id get an anonymous-<8 hex> owner (§7.1)', async () => {
+  it('no body, {} and null worker_id get an anonymous-<8 hex> owner (docs/manager-api.md §C7.1)', async () => {
     const { run, deviceIds } = await runs.reserveAll();
     const id = String(run.id);
     const bodies: unknown[] = [undefined, {}, { worker_id: null }];
@@ -156,7 +156,7 @@ describe('claims and releases', () => {
     }
   });
 
-  it('bad claim input is 422 and consumes nothing: empty worker_id, extra keys, unknown include (§7.1, §12)', async () => {
+  it('bad claim input is 422 and consumes nothing: empty worker_id, extra keys, unknown include (docs/manager-api.md §C7.1, §C12)', async () => {
     const { run, deviceIds } = await runs.reserveAll();
     const id = String(run.id);
     assert.deepEqual(expectValidationIssues(await claimRaw(id, { worker_id: '' }), 'empty worker_id'), [
@@ -184,7 +184,7 @@ describe('claims and releases', () => {
     for (let i = 0; i < deviceIds.length; i++) await claim(target, id, `w${i}`);
   });
 
-  it('a claimed device is busy and still reserved; its reservation has no claim fields (§7.1, §4.1)', async () => {
+  it('a claimed device is busy and still reserved; its reservation has no claim fields (docs/manager-api.md §C7.1, §C4.1)', async () => {
     const run = await runs.reserve([requirement()]);
     const c = await claim(target, String(run.id), 'gw0');
     const device = await getDevice(target, String(c.device_id));
@@ -194,7 +194,7 @@ describe('claims and releases', () => {
     assert.equal(reservation.run_id, run.id);
   });
 
-  it('claims on a terminal run are 409 (§7.1, §12)', async () => {
+  it('claims on a terminal run are 409 (docs/manager-api.md §C7.1, §C12)', async () => {
     const run = await runs.reserve([requirement()]);
     expectOk(await target.api.post(`/api/runs/${run.id}/complete`), 'complete');
     expectError(await claimRaw(String(run.id), { worker_id: 'gw0' }), 'claim on completed', {
@@ -211,7 +211,7 @@ describe('claims and releases', () => {
     });
   });
 
-  it('release table: invalid id, not in run, not claimed, wrong worker, owner (§7.2, §11.11)', async () => {
+  it('release table: invalid id, not in run, not claimed, wrong worker, owner (docs/manager-api.md §C7.2, §C11.11)', async () => {
     const run = await runs.reserve([requirement(2)]);
     const id = String(run.id);
     const inRun = new Set((run.devices as Json[]).map((d) => d.device_id));
@@ -279,7 +279,7 @@ describe('claims and releases', () => {
     assert.equal(again.device_id, deviceId);
   });
 
-  it('an owner release keeps a device busy while a session still runs on it (§7.2)', async () => {
+  it('an owner release keeps a device busy while a session still runs on it (docs/manager-api.md §C7.2)', async () => {
     const run = await runs.reserve([requirement()]);
     const id = String(run.id);
     const c = await claim(target, id, 'gw0');
@@ -305,7 +305,7 @@ describe('claims and releases', () => {
     }
   });
 
-  it('release after the run ended is 200 whatever the worker (§7.2, §11.11)', async () => {
+  it('release after the run ended is 200 whatever the worker (docs/manager-api.md §C7.2, §C11.11)', async () => {
     const run = await runs.reserve([requirement(2)]);
     const id = String(run.id);
     const c = await claim(target, id, 'gw0');
@@ -323,7 +323,7 @@ describe('claims and releases', () => {
     });
   });
 
-  it('a claim older than the claim TTL (120 s) is swept and handed out again at the next claim (§7.1, §11.9)', async (t) => {
+  it('a claim older than the claim TTL (120 s) is swept and handed out again at the next claim (docs/manager-api.md §C7.1, §C11.9)', async (t) => {
     if (!target.isLab) return t.skip(NEEDS_LAB);
     const run = await runs.reserve([requirement()], { heartbeat_timeout_sec: 100_000 });
     const id = String(run.id);

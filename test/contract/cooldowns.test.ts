@@ -1,7 +1,7 @@
 /**
  * Contract: release-with-cooldown — the cooldown_set reply, claims blocked until excluded_until, expiry
  * cleared on the next claim, checks in order, and escalation to maintenance at the threshold
- * (§7.3, §11.9, §11.10, §11.12, §12).
+ * (docs/manager-api.md §C7.3, §C11.9, §C11.10, §C11.12, §C12).
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -54,7 +54,7 @@ describe('release-with-cooldown', () => {
     return { id, claims };
   };
 
-  it('cooldown_set: exact reply, device reserved and available, claims refused until excluded_until (§7.3)', async () => {
+  it('cooldown_set: exact reply, device reserved and available, claims refused until excluded_until (docs/manager-api.md §C7.3)', async () => {
     const { id, claims } = await claimAll();
     const cooled = claims[0] as Json;
     const deviceId = String(cooled.device_id);
@@ -131,7 +131,7 @@ describe('release-with-cooldown', () => {
     );
   });
 
-  it("next_available_at is the earliest cooldown expiry among the run's entries (§7.1)", async () => {
+  it("next_available_at is the earliest cooldown expiry among the run's entries (docs/manager-api.md §C7.1)", async () => {
     const { id, claims } = await claimAll();
     const [a, b] = claims as [Json, Json];
     const long = expectOk(
@@ -159,7 +159,7 @@ describe('release-with-cooldown', () => {
     );
   });
 
-  it('cooldown recomputes the device state even while a session still runs on it (§7.3)', async () => {
+  it('cooldown recomputes the device state even while a session still runs on it (docs/manager-api.md §C7.3)', async () => {
     const { id, claims } = await claimAll();
     const deviceId = String((claims[0] as Json).device_id);
     const sessionId = `contract-cool-${Date.now()}`;
@@ -178,7 +178,7 @@ describe('release-with-cooldown', () => {
     }
   });
 
-  it('checks in order: ttl max (422) before run lookup, then reason, run, state, device, reservation, claim (§7.3)', async () => {
+  it('checks in order: ttl max (422) before run lookup, then reason, run, state, device, reservation, claim (docs/manager-api.md §C7.3)', async () => {
     const { id, claims } = await claimAll();
     const owned = String((claims[0] as Json).device_id);
     const body = (extra: Json = {}) => ({ worker_id: 'gw0', reason: 'r', ttl_seconds: 60, ...extra });
@@ -254,7 +254,7 @@ describe('release-with-cooldown', () => {
     );
   });
 
-  it('cooldowns vanish with the run: the device is free afterwards (§7.3)', async () => {
+  it('cooldowns vanish with the run: the device is free afterwards (docs/manager-api.md §C7.3)', async () => {
     const { id, claims } = await claimAll();
     const deviceId = String((claims[0] as Json).device_id);
     expectOk(
@@ -269,7 +269,7 @@ describe('release-with-cooldown', () => {
     assert.ok(next.devices, 'a new run can reserve again');
   });
 
-  it('the 3rd cooldown escalates: permanent exclusion, maintenance hold, never claimable (§7.3, §11.12)', async (t) => {
+  it('the 3rd cooldown escalates: permanent exclusion, maintenance hold, never claimable (docs/manager-api.md §C7.3, §C11.12)', async (t) => {
     if (!target.destructive) return t.skip(NEEDS_DESTRUCTIVE);
     const { id, claims } = await claimAll();
     const deviceId = String((claims[0] as Json).device_id);
@@ -322,7 +322,7 @@ describe('release-with-cooldown', () => {
     assert.equal((await getDevice(target, deviceId)).hold, 'maintenance', 'maintenance survives the run');
   });
 
-  it('escalation threshold 0 disables escalation (§7.3, §11.12; lab side instance with the setting)', async (t) => {
+  it('escalation threshold 0 disables escalation (docs/manager-api.md §C7.3, §C11.12; lab side instance with the setting)', async (t) => {
     if (!target.isLab)
       return t.skip('needs a manager configured with device_cooldown_escalation_threshold 0 (lab only)');
     const side = await openSideLab({ cooldown_escalation_threshold: 0 });

@@ -1,6 +1,6 @@
 /**
  * Contract: devices — list filters and shapes, by-connection-target, detail, config, capabilities
- * (§4.1–§4.6, §11.3, §11.4).
+ * (docs/manager-api.md §C4.1–§C4.6, §C11.3, §C11.4).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -43,11 +43,11 @@ describe('devices', () => {
     expectOkArray(await target.api.get(`/api/devices?${query}`), `GET /api/devices?${query}`);
   const ids = (devices: Json[]): string[] => devices.map((d) => String(d.id));
 
-  it('lists a JSON array of Device objects with every field present (§4.1, §4.2)', () => {
+  it('lists a JSON array of Device objects with every field present (docs/manager-api.md §C4.1, §C4.2)', () => {
     for (const [i, d] of all.entries()) assertDevice(d, `devices[${i}]`);
   });
 
-  it('default order is created_at desc, ties by id desc (§4.2)', () => {
+  it('default order is created_at desc, ties by id desc (docs/manager-api.md §C4.2)', () => {
     for (let i = 1; i < all.length; i++) {
       const a = all[i - 1] as Json;
       const b = all[i] as Json;
@@ -60,7 +60,7 @@ describe('devices', () => {
     }
   });
 
-  it('limit switches to the page shape {items,total,limit,offset} (§4.2, §11.3)', async () => {
+  it('limit switches to the page shape {items,total,limit,offset} (docs/manager-api.md §C4.2, §C11.3)', async () => {
     const page = expectOk(await target.api.get('/api/devices?limit=1'), 'limit=1');
     assertFields(page, DEVICE_PAGE_FIELDS, 'device page');
     assert.equal(page.total, all.length);
@@ -82,7 +82,7 @@ describe('devices', () => {
     assert.deepEqual(ids(full.items as Json[]), ids(all));
   });
 
-  it('limit outside 1..500 and invalid enums are 422 (§4.2)', async () => {
+  it('limit outside 1..500 and invalid enums are 422 (docs/manager-api.md §C4.2)', async () => {
     for (const query of [
       'limit=0',
       'limit=501',
@@ -95,7 +95,7 @@ describe('devices', () => {
     }
   });
 
-  it('pack_id, platform_id, identity_value, connection_target and os_version match exactly (§4.2)', async () => {
+  it('pack_id, platform_id, identity_value, connection_target and os_version match exactly (docs/manager-api.md §C4.2)', async () => {
     const sample = all.find((d) => d.connection_target) as Json;
     const byPack = await list(`pack_id=${sample.pack_id}&platform_id=${sample.platform_id}`);
     assert.ok(byPack.every((d) => d.pack_id === sample.pack_id && d.platform_id === sample.platform_id));
@@ -118,7 +118,7 @@ describe('devices', () => {
     );
   });
 
-  it('search is a case-insensitive substring of name, identity_value or connection_target (§4.2)', async () => {
+  it('search is a case-insensitive substring of name, identity_value or connection_target (docs/manager-api.md §C4.2)', async () => {
     const sample = all[0] as Json;
     const needle = String(sample.name).slice(1, 5).toUpperCase();
     const found = await list(`search=${encodeURIComponent(needle)}`);
@@ -133,7 +133,7 @@ describe('devices', () => {
     }
   });
 
-  it('tags.K=V filters by exact tag values, ANDed; the last repeated key wins; bare "tags." is ignored (§4.2)', async (t) => {
+  it('tags.K=V filters by exact tag values, ANDed; the last repeated key wins; bare "tags." is ignored (docs/manager-api.md §C4.2)', async (t) => {
     const tagged = all.find((d) => Object.keys((d.tags as Json | null) ?? {}).length > 0);
     if (!tagged) return t.skip('no device on the target has tags');
     const tags = tagged.tags as Record<string, string>;
@@ -159,7 +159,7 @@ describe('devices', () => {
     assert.deepEqual(ids(await list('tags.=x')), ids(all), 'bare tags. is ignored');
   });
 
-  it('sort_by/sort_dir: desc is the exact reverse of asc (ties broken in the same direction) (§4.2)', async () => {
+  it('sort_by/sort_dir: desc is the exact reverse of asc (ties broken in the same direction) (docs/manager-api.md §C4.2)', async () => {
     for (const key of ['name', 'platform', 'os_version', 'created_at']) {
       const asc = ids(await list(`sort_by=${key}&sort_dir=asc`));
       const desc = ids(await list(`sort_by=${key}&sort_dir=desc`));
@@ -172,7 +172,7 @@ describe('devices', () => {
     assert.ok(first.localeCompare(last, 'en', { sensitivity: 'base' }) <= 0, `${first} sorts before ${last}`);
   });
 
-  it('hardware_health_status and hardware_telemetry_state filter exactly (§4.2)', async () => {
+  it('hardware_health_status and hardware_telemetry_state filter exactly (docs/manager-api.md §C4.2)', async () => {
     for (const field of ['hardware_health_status', 'hardware_telemetry_state']) {
       const value = String((all[0] as Json)[field]);
       const found = await list(`${field}=${value}`);
@@ -180,7 +180,7 @@ describe('devices', () => {
     }
   });
 
-  it('GET /availability counts available, verified, healthy devices of a platform (§4.8)', async () => {
+  it('GET /availability counts available, verified, healthy devices of a platform (docs/manager-api.md §C4.8)', async () => {
     const eligible = await eligibleDevices(target, 1);
     const res = expectOk(
       await target.api.get(`/api/availability?platform_id=${PLATFORM}&count=2`),
@@ -194,7 +194,7 @@ describe('devices', () => {
     });
   });
 
-  it('needs_attention accepts booleans (§4.2)', async () => {
+  it('needs_attention accepts booleans (docs/manager-api.md §C4.2)', async () => {
     const no = await list('needs_attention=false');
     assert.ok(no.every((d) => d.needs_attention === false));
     const yes = await list('needs_attention=true');
@@ -202,7 +202,7 @@ describe('devices', () => {
     assert.equal(no.length + yes.length, all.length);
   });
 
-  it('status reflects the chip: available, reserved while held, busy while claimed (§4.1, §4.2)', async () => {
+  it('status reflects the chip: available, reserved while held, busy while claimed (docs/manager-api.md §C4.1, §C4.2)', async () => {
     const available = await list('status=available');
     assert.ok(available.every((d) => d.operational_state === 'available' && d.hold === null));
     await eligibleDevices(target, 1);
@@ -218,7 +218,7 @@ describe('devices', () => {
     assert.ok(!ids(await list('status=reserved')).includes(reservedId), 'busy wins over reserved');
   });
 
-  it('GET /devices/{id} is the Device plus appium_node and sessions (§4.4)', async () => {
+  it('GET /devices/{id} is the Device plus appium_node and sessions (docs/manager-api.md §C4.4)', async () => {
     const sample = all[0] as Json;
     const detail = assertDevice(
       expectOk(await target.api.get(`/api/devices/${sample.id}`), 'device detail'),
@@ -245,7 +245,7 @@ describe('devices', () => {
     });
   });
 
-  it('by-connection-target: framework 404 on the claim era, a Device on the target era (§4.3)', async () => {
+  it('by-connection-target: framework 404 on the claim era, a Device on the target era (docs/manager-api.md §C4.3)', async () => {
     const sample = all.find((d) => typeof d.connection_target === 'string') as Json;
     const encoded = encodeURIComponent(String(sample.connection_target));
     const res = await target.api.get(`/api/devices/by-connection-target/${encoded}`);
@@ -271,7 +271,7 @@ describe('devices', () => {
     });
   });
 
-  it('config returns device_config verbatim; keys= selects top-level keys (§4.5)', async () => {
+  it('config returns device_config verbatim; keys= selects top-level keys (docs/manager-api.md §C4.5)', async () => {
     const withConfig = all.find((d) => Object.keys(d.device_config as Json).length > 0) ?? (all[0] as Json);
     const config = expectOk(await target.api.get(`/api/devices/${withConfig.id}/config`), 'config');
     assert.deepEqual(config, withConfig.device_config);
@@ -296,7 +296,7 @@ describe('devices', () => {
     });
   });
 
-  it('capabilities carry the forced keys platformName, udid, deviceName, deviceId, automationName (§4.6)', async () => {
+  it('capabilities carry the forced keys platformName, udid, deviceName, deviceId, automationName (docs/manager-api.md §C4.6)', async () => {
     const catalog = expectOk(await target.api.get('/api/driver-packs/catalog'), 'catalog');
     const device = all.find((d) => d.pack_id === PACK && d.platform_id === PLATFORM) ?? (all[0] as Json);
     const pack = (catalog.packs as Json[]).find((p) => p.id === device.pack_id) as Json;

@@ -1,6 +1,6 @@
 /**
  * Contract: error envelope, framework 404/405, request ids, wire format and authentication
- * (§1, §2, §3, §11.1, §11.2, §11.4, §11.19, §12).
+ * (docs/manager-api.md §C1, §C2, §C3, §C11.1, §C11.2, §C11.4, §C11.19, §C12).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -29,12 +29,12 @@ describe('error envelope and wire format', () => {
     await target?.close();
   });
 
-  it('unknown route under /api is a framework 404 {"detail":"Not Found"} with x-request-id (§3)', async () => {
+  it('unknown route under /api is a framework 404 {"detail":"Not Found"} with x-request-id (docs/manager-api.md §C3)', async () => {
     expectFrameworkError(await target.api.get('/api/no-such-route'), 'GET /api/no-such-route', 404);
     expectFrameworkError(await target.api.post('/api/runs/x/y/z'), 'POST /api/runs/x/y/z', 404);
   });
 
-  it('wrong method on a known path is a framework 405 with an Allow header (§3)', async () => {
+  it('wrong method on a known path is a framework 405 with an Allow header (docs/manager-api.md §C3)', async () => {
     // Not DELETE/PATCH: those reach the admin route /api/driver-packs/{pack_id} with pack id "catalog".
     for (const method of ['PUT', 'POST']) {
       const res = await target.api.request(method, '/api/driver-packs/catalog');
@@ -43,7 +43,7 @@ describe('error envelope and wire format', () => {
     }
   });
 
-  it('DELETE / PATCH /api/driver-packs/catalog reach the admin pack route: 404 / 422 (§3)', async (t) => {
+  it('DELETE / PATCH /api/driver-packs/catalog reach the admin pack route: 404 / 422 (docs/manager-api.md §C3)', async (t) => {
     if (!target.destructive) return t.skip(NEEDS_DESTRUCTIVE);
     expectError(await target.api.request('DELETE', '/api/driver-packs/catalog'), 'DELETE catalog', {
       status: 404,
@@ -54,7 +54,7 @@ describe('error envelope and wire format', () => {
     assert.equal(patch.status, 422, `PATCH catalog without a body: ${patch.text}`);
   });
 
-  it('application errors are enveloped, details omitted when absent, request_id = x-request-id (§3)', async () => {
+  it('application errors are enveloped, details omitted when absent, request_id = x-request-id (docs/manager-api.md §C3)', async () => {
     const res = await target.api.get(`/api/runs/${MISSING_UUID}`);
     const error = expectError(res, 'GET missing run', {
       status: 404,
@@ -65,7 +65,7 @@ describe('error envelope and wire format', () => {
     assert.equal((res.json as Record<string, unknown>).detail, undefined, 'no top-level detail');
   });
 
-  it('an X-Request-ID sent by the client is echoed in the header and the envelope (§1)', async () => {
+  it('an X-Request-ID sent by the client is echoed in the header and the envelope (docs/manager-api.md §C1)', async () => {
     const requestId = `contract-${Date.now()}`;
     const res = await target.api.get(`/api/runs/${MISSING_UUID}`, { headers: { 'x-request-id': requestId } });
     assert.equal(res.headers.get('x-request-id'), requestId);
@@ -78,7 +78,7 @@ describe('error envelope and wire format', () => {
     assert.equal(ok.headers.get('x-request-id'), requestId, 'echoed on success too');
   });
 
-  it('successes are compact JSON with content-type and x-request-id, and no retry-after (§1)', async () => {
+  it('successes are compact JSON with content-type and x-request-id, and no retry-after (docs/manager-api.md §C1)', async () => {
     expectOk(await target.api.get('/api/driver-packs/catalog'), 'catalog');
     expectOkArray(await target.api.get('/api/devices'), 'devices');
     const live = await target.api.get('/health/live', { noAuth: true });
@@ -87,7 +87,7 @@ describe('error envelope and wire format', () => {
     assert.deepEqual(live.json, { status: 'ok' });
   });
 
-  it('dict-style errors carry the whole raised object as details, message repeated (§3, §12)', async () => {
+  it('dict-style errors carry the whole raised object as details, message repeated (docs/manager-api.md §C3, §C12)', async () => {
     const res = await runs.create({ name: 'contract-caps', requirements: [requirement()] }, 'capabilities');
     const message =
       'include=capabilities is not supported on reserve; reserved devices may not be online and capabilities require a live agent probe';
@@ -99,7 +99,7 @@ describe('error envelope and wire format', () => {
     });
   });
 
-  it('malformed UUID path parameters are a 422 uuid_parsing issue, before any lookup (§1, §11.4, §12)', async () => {
+  it('malformed UUID path parameters are a 422 uuid_parsing issue, before any lookup (docs/manager-api.md §C1, §C11.4, §C12)', async () => {
     const issues = expectValidationIssues(
       await target.api.get('/api/runs/not-a-uuid'),
       'GET /runs/not-a-uuid',
@@ -121,7 +121,7 @@ describe('error envelope and wire format', () => {
     assert.equal(deviceIssues[0]?.type, 'uuid_parsing');
   });
 
-  it('every run endpoint validates the run id before looking it up (§11.4)', async () => {
+  it('every run endpoint validates the run id before looking it up (docs/manager-api.md §C11.4)', async () => {
     const paths = ['heartbeat', 'ready', 'active', 'complete', 'cancel', 'force-release', 'claim'];
     for (const p of paths) {
       const issues = expectValidationIssues(
@@ -133,7 +133,7 @@ describe('error envelope and wire format', () => {
     }
   });
 
-  it('unknown query parameters are ignored (§1)', async () => {
+  it('unknown query parameters are ignored (docs/manager-api.md §C1)', async () => {
     const plain = expectOkArray(await target.api.get(`/api/devices?pack_id=${PACK}`), 'devices');
     const extra = expectOkArray(
       await target.api.get(`/api/devices?pack_id=${PACK}&bogus=1&also=x`),
@@ -145,13 +145,13 @@ describe('error envelope and wire format', () => {
     );
   });
 
-  it('a malformed JSON body is a 422 validation error, not a 500 (§3)', async () => {
+  it('a malformed JSON body is a 422 validation error, not a 500 (docs/manager-api.md §C3)', async () => {
     const res = await target.api.request('POST', '/api/runs', { rawBody: '{"name": ' });
     const issues = expectValidationIssues(res, 'POST /runs with broken JSON');
     assert.equal(issues[0]?.type, 'json_invalid');
   });
 
-  it('a missing required body field is a 422 "missing" issue (§3)', async () => {
+  it('a missing required body field is a 422 "missing" issue (docs/manager-api.md §C3)', async () => {
     const res = await runs.create({ requirements: [{ pack_id: PACK, platform_id: PLATFORM }] });
     const issues = expectValidationIssues(res, 'POST /runs without name');
     assert.ok(
@@ -161,7 +161,7 @@ describe('error envelope and wire format', () => {
   });
 });
 
-describe('authentication (§2, §11.2)', () => {
+describe('authentication (docs/manager-api.md §C2, §C11.2)', () => {
   let target: ContractTarget;
   let authApi: ApiClient | undefined;
   let anonApi: ApiClient | undefined;

@@ -1,7 +1,7 @@
 /**
  * Contract: preparation failure — permanent exclusion with the trimmed message, claim left in place,
  * device to maintenance + unhealthy (+ offline when it was available), run state unchanged, and the
- * 409 checks (§6.6, §11.13, §12). Destructive on a real manager (devices end in maintenance).
+ * 409 checks (docs/manager-api.md §C6.6, §C11.13, §C12). Destructive on a real manager (devices end in maintenance).
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -33,7 +33,7 @@ describe('preparation-failed', () => {
   const report = (runId: string, deviceId: string, body: unknown) =>
     target.api.post(`/api/runs/${runId}/devices/${deviceId}/preparation-failed`, body);
 
-  it('checks: missing run, terminal run, device not reserved, blank message, schema (§6.6, §12)', async () => {
+  it('checks: missing run, terminal run, device not reserved, blank message, schema (docs/manager-api.md §C6.6, §C12)', async () => {
     await eligibleDevices(target, 1);
     const run = await runs.reserve([requirement()]);
     const id = String(run.id);
@@ -75,7 +75,7 @@ describe('preparation-failed', () => {
     );
   });
 
-  it('excludes the entry for good, sends the device to maintenance/unhealthy/offline, leaves the run alone (§6.6)', async (t) => {
+  it('excludes the entry for good, sends the device to maintenance/unhealthy/offline, leaves the run alone (docs/manager-api.md §C6.6)', async (t) => {
     if (!target.destructive) return t.skip(NEEDS_DESTRUCTIVE);
     await eligibleDevices(target, 2);
     const run = await runs.reserve([requirement(2)], { created_by: 'contract' });

@@ -1,7 +1,7 @@
 /**
  * Contract: run lifecycle — ready/active per era, complete/cancel/force-release and their effects,
  * heartbeat, 404-vs-409 for a missing run, expiry through the lab's virtual clock
- * (§6.4, §6.5, §11.5–§11.7, §12).
+ * (docs/manager-api.md §C6.4, §C6.5, §C11.5–§C11.7, §C12).
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -45,7 +45,7 @@ describe('run lifecycle', () => {
     return ok(runId, 'active');
   };
 
-  it('ready/active follow the era: claim-era preparing→ready→active, target preparing→active (§6.4, §11.6)', async () => {
+  it('ready/active follow the era: claim-era preparing→ready→active, target preparing→active (docs/manager-api.md §C6.4, §C11.6)', async () => {
     const run = await runs.reserve([requirement()]);
     const id = String(run.id);
     const created = await getRun(target, id);
@@ -82,7 +82,7 @@ describe('run lifecycle', () => {
     await conflict(id, 'ready', "Cannot signal ready from state 'active', expected 'preparing'");
   });
 
-  it("the device's reservation.run_state follows the run (§4.1)", async () => {
+  it("the device's reservation.run_state follows the run (docs/manager-api.md §C4.1)", async () => {
     const run = await runs.reserve([requirement()]);
     const deviceId = String((run.devices as Json[])[0]?.device_id);
     const runState = async () => ((await getDevice(target, deviceId)).reservation as Json).run_state;
@@ -91,7 +91,7 @@ describe('run lifecycle', () => {
     assert.equal(await runState(), 'active');
   });
 
-  it('a device with a running session stays busy after the run ends, until the session ends (§6.4)', async () => {
+  it('a device with a running session stays busy after the run ends, until the session ends (docs/manager-api.md §C6.4)', async () => {
     const run = await runs.reserve([requirement()]);
     const deviceId = String((run.devices as Json[])[0]?.device_id);
     const sessionId = `contract-busy-${Date.now()}`;
@@ -110,7 +110,7 @@ describe('run lifecycle', () => {
     assert.equal((await getDevice(target, deviceId)).operational_state, 'available');
   });
 
-  it('claim-era /active from preparing is 409; target /active from preparing activates (§6.4, §6.5)', async () => {
+  it('claim-era /active from preparing is 409; target /active from preparing activates (docs/manager-api.md §C6.4, §C6.5)', async () => {
     const run = await runs.reserve([requirement()]);
     const id = String(run.id);
     if (target.era === 'claim-era') {
@@ -122,7 +122,7 @@ describe('run lifecycle', () => {
     }
   });
 
-  it('complete: any non-terminal → completed, completed_at stamped, devices and claims released (§6.4)', async () => {
+  it('complete: any non-terminal → completed, completed_at stamped, devices and claims released (docs/manager-api.md §C6.4)', async () => {
     const { run, deviceIds } = await runs.reserveAll({ created_by: 'contract' });
     const id = String(run.id);
     const active = await activate(id);
@@ -160,7 +160,7 @@ describe('run lifecycle', () => {
     );
   });
 
-  it('cancel from preparing stamps completed_at, keeps started_at null, frees devices (§6.4)', async () => {
+  it('cancel from preparing stamps completed_at, keeps started_at null, frees devices (docs/manager-api.md §C6.4)', async () => {
     const run = await runs.reserve([requirement()]);
     const id = String(run.id);
     const deviceId = String((run.devices as Json[])[0]?.device_id);
@@ -175,7 +175,7 @@ describe('run lifecycle', () => {
     await conflict(id, 'cancel', "Run is already in terminal state 'cancelled'");
   });
 
-  it('only GET /runs/{id} has devices; lifecycle replies are plain RunRead (§6.1)', async () => {
+  it('only GET /runs/{id} has devices; lifecycle replies are plain RunRead (docs/manager-api.md §C6.1)', async () => {
     const run = await runs.reserve([requirement()]);
     const detail = await getRun(target, String(run.id));
     assert.deepEqual(detail.devices, detail.reserved_devices);
@@ -183,7 +183,7 @@ describe('run lifecycle', () => {
     assert.equal('devices' in read, false);
   });
 
-  it('heartbeat refreshes non-terminal runs (preparing too) and is a 200 no-op on terminal ones (§6.4)', async () => {
+  it('heartbeat refreshes non-terminal runs (preparing too) and is a 200 no-op on terminal ones (docs/manager-api.md §C6.4)', async () => {
     const run = await runs.reserve([requirement()]);
     const id = String(run.id);
     const created = await getRun(target, id);
@@ -202,7 +202,7 @@ describe('run lifecycle', () => {
     assert.deepEqual(late, { state: 'completed', last_heartbeat: beat.last_heartbeat });
   });
 
-  it('a claim leaves the run state and last_heartbeat alone (§7.1)', async () => {
+  it('a claim leaves the run state and last_heartbeat alone (docs/manager-api.md §C7.1)', async () => {
     const run = await runs.reserve([requirement()]);
     const id = String(run.id);
     const before = await getRun(target, id);
@@ -212,7 +212,7 @@ describe('run lifecycle', () => {
     assert.equal(after.last_heartbeat, before.last_heartbeat);
   });
 
-  it('a missing run is 404 on GET/heartbeat/force-release/claim/release/cooldown, 409 on the rest (§11.5)', async () => {
+  it('a missing run is 404 on GET/heartbeat/force-release/claim/release/cooldown, 409 on the rest (docs/manager-api.md §C11.5)', async () => {
     const notFound = { status: 404, code: 'NOT_FOUND', message: 'Run not found' };
     const conflictNotFound = { status: 409, code: 'CONFLICT', message: 'Run not found' };
     const base = `/api/runs/${MISSING_UUID}`;
@@ -244,7 +244,7 @@ describe('run lifecycle', () => {
     );
   });
 
-  it('force-release cancels any run with an error, frees devices, and rewrites completed runs (§6.4)', async () => {
+  it('force-release cancels any run with an error, frees devices, and rewrites completed runs (docs/manager-api.md §C6.4)', async () => {
     const { run, deviceIds } = await runs.reserveAll();
     const id = String(run.id);
     await activate(id);
@@ -271,7 +271,7 @@ describe('run lifecycle', () => {
     assert.equal(rewritten.error, 'Force released by admin');
   });
 
-  it('expiry: heartbeat timeout, then absolute TTL that heartbeats do not extend (§6.5, §11.7)', async (t) => {
+  it('expiry: heartbeat timeout, then absolute TTL that heartbeats do not extend (docs/manager-api.md §C6.5, §C11.7)', async (t) => {
     if (!target.isLab) return t.skip(NEEDS_LAB);
     const stale = await runs.reserve([requirement()], { heartbeat_timeout_sec: 30 });
     const staleDevice = String((stale.devices as Json[])[0]?.device_id);

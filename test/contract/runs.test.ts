@@ -1,7 +1,7 @@
 /**
  * Contract: run creation — 201 shape and defaults, include handling, validations in their documented
  * order, eligibility without partial reservation, all_available + min_count, run listing
- * (§6.1–§6.3, §11.8, §11.14, §12).
+ * (docs/manager-api.md §C6.1–§C6.3, §C11.8, §C11.14, §C12).
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -43,7 +43,7 @@ describe('run creation', () => {
   afterEach(async () => runs.cleanup());
   after(async () => target?.close());
 
-  it('201 RunCreateResponse in "preparing" with documented defaults and clean entries (§6.2)', async () => {
+  it('201 RunCreateResponse in "preparing" with documented defaults and clean entries (docs/manager-api.md §C6.2)', async () => {
     const res = await runs.create({ name: uniqueName('create'), requirements: [requirement()] });
     const run = assertFields(expectOk(res, 'POST /runs', 201), RUN_CREATE_FIELDS, 'RunCreateResponse');
     assert.equal(run.state, 'preparing');
@@ -78,7 +78,7 @@ describe('run creation', () => {
     assert.ok(detail.last_heartbeat !== null, 'last_heartbeat set at creation');
   });
 
-  it('reserved devices get hold "reserved" and a reservation object; operational state unchanged (§6.2)', async () => {
+  it('reserved devices get hold "reserved" and a reservation object; operational state unchanged (docs/manager-api.md §C6.2)', async () => {
     const run = await runs.reserve([requirement()], { created_by: 'contract' });
     const deviceId = String((run.devices as Json[])[0]?.device_id);
     const device = await getDevice(target, deviceId);
@@ -98,7 +98,7 @@ describe('run creation', () => {
     });
   });
 
-  it('include=config,test_data inlines both; includes are opt-in; whitespace and empty items are ignored (§6.2)', async () => {
+  it('include=config,test_data inlines both; includes are opt-in; whitespace and empty items are ignored (docs/manager-api.md §C6.2)', async () => {
     const run = await runs.reserve([requirement()], {}, encodeURIComponent(' config, ,test_data '));
     const entry = (run.devices as Json[])[0] as Json;
     const config = expectOk(await target.api.get(`/api/devices/${entry.device_id}/config`), 'config');
@@ -112,7 +112,7 @@ describe('run creation', () => {
     assert.notEqual(((only.devices as Json[])[0] as Json).config, null);
   });
 
-  it('schema problems are 422 issues: count+all_available, min_count without it, extra top-level keys (§6.2 step 1)', async () => {
+  it('schema problems are 422 issues: count+all_available, min_count without it, extra top-level keys (docs/manager-api.md §C6.2 step 1)', async () => {
     const both = await runs.create({ name: 'x', requirements: [allAvailable({ count: 1 })] });
     const issue = issueAt(
       expectValidationIssues(both, 'count+all_available'),
@@ -148,7 +148,7 @@ describe('run creation', () => {
     );
   });
 
-  it('checks run in order: schema, unknown include, capabilities include, TTL, pack, devices (§6.2)', async () => {
+  it('checks run in order: schema, unknown include, capabilities include, TTL, pack, devices (docs/manager-api.md §C6.2)', async () => {
     const body = (extra: Json = {}) => ({
       name: uniqueName('order'),
       requirements: [requirement()],
@@ -212,7 +212,7 @@ describe('run creation', () => {
     );
   });
 
-  it('not enough devices → 409 with the exact message and nothing reserved (§6.2 step 6, §11.8)', async () => {
+  it('not enough devices → 409 with the exact message and nothing reserved (docs/manager-api.md §C6.2 step 6, docs/manager-api.md §C11.8)', async () => {
     const { deviceIds } = await runs.reserveAll();
     const n = deviceIds.length;
     await runs.cleanup();
@@ -253,7 +253,7 @@ describe('run creation', () => {
     }
   });
 
-  it('devices held by a run are not eligible for another (§6.2)', async () => {
+  it('devices held by a run are not eligible for another (docs/manager-api.md §C6.2)', async () => {
     const { deviceIds } = await runs.reserveAll();
     assert.equal(deviceIds.length, eligible.length, 'all_available takes every eligible device');
     expectError(await runs.create({ name: 'x', requirements: [requirement()] }), 'second run', {
@@ -263,7 +263,7 @@ describe('run creation', () => {
     });
   });
 
-  it('requirements are stored with defaults filled; unknown requirement keys are ignored (§6.1, §6.2)', async () => {
+  it('requirements are stored with defaults filled; unknown requirement keys are ignored (docs/manager-api.md §C6.1, §C6.2)', async () => {
     const { run } = await runs.reserveAll();
     const stored = (await getRun(target, String(run.id))).requirements;
     assert.deepEqual(stored, [
@@ -279,7 +279,7 @@ describe('run creation', () => {
     ]);
   });
 
-  it('candidates are taken oldest-created first, ties by ascending id; earlier requirements are not reused (§6.2)', async () => {
+  it('candidates are taken oldest-created first, ties by ascending id; earlier requirements are not reused (docs/manager-api.md §C6.2)', async () => {
     const ordered = [...eligible].sort(
       (a, b) =>
         Date.parse(String(a.created_at)) - Date.parse(String(b.created_at)) ||
@@ -303,7 +303,7 @@ describe('run creation', () => {
     assert.equal(((byOs.devices as Json[])[0] as Json).os_version, os, 'os_version matches exactly');
   });
 
-  it('tags in a requirement must all match exactly (§6.2)', async () => {
+  it('tags in a requirement must all match exactly (docs/manager-api.md §C6.2)', async () => {
     const tagged = eligible.find((d) => Object.keys((d.tags as Json | null) ?? {}).length > 0);
     expectError(
       await runs.create({ name: 'x', requirements: [requirement(1, { tags: { 'contract-tag': 'none' } })] }),
@@ -321,7 +321,7 @@ describe('run creation', () => {
     for (const [k, v] of Object.entries(tagged.tags as Json)) assert.equal((device.tags as Json)[k], v);
   });
 
-  it('an empty requirements list makes a run with no devices (§6.2)', async () => {
+  it('an empty requirements list makes a run with no devices (docs/manager-api.md §C6.2)', async () => {
     const run = await runs.reserve([]);
     assert.deepEqual(run.devices, []);
     const detail = await getRun(target, String(run.id));
@@ -329,7 +329,7 @@ describe('run creation', () => {
     assert.deepEqual(detail.devices, [], 'RunDetail.devices is [] instead');
   });
 
-  it('GET /runs lists RunRead items (no devices) newest first in an offset page (§6.3)', async () => {
+  it('GET /runs lists RunRead items (no devices) newest first in an offset page (docs/manager-api.md §C6.3)', async () => {
     const first = await runs.reserve([requirement()], {
       ttl_minutes: 30,
       heartbeat_timeout_sec: 300,

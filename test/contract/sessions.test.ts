@@ -1,6 +1,6 @@
 /**
  * Contract: sessions — idempotent registration, device resolution, run_id derivation, run activation,
- * status PATCH, /finished, list and detail (§8, §11.15, §12).
+ * status PATCH, /finished, list and detail (docs/manager-api.md §C8, §C11.15, §C12).
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -53,7 +53,7 @@ describe('sessions', () => {
     return { run, id: String(run.id), device: (run.devices as Json[])[0] as Json };
   };
 
-  it('registers a running session by device_id: 200 SessionRead, run_id derived, device busy (§8.2)', async () => {
+  it('registers a running session by device_id: 200 SessionRead, run_id derived, device busy (docs/manager-api.md §C8.2)', async () => {
     const { id, device } = await oneDeviceRun();
     const caps = { platformName: 'Android', 'appium:udid': device.connection_target };
     const body = {
@@ -78,7 +78,7 @@ describe('sessions', () => {
     assert.deepEqual(counts, { passed: 0, failed: 0, error: 0, running: 1, total: 1 });
   });
 
-  it('registration is idempotent on session_id: the existing row comes back untouched (§8.2)', async () => {
+  it('registration is idempotent on session_id: the existing row comes back untouched (docs/manager-api.md §C8.2)', async () => {
     const { device } = await oneDeviceRun();
     const body = { session_id: sid(), test_name: 'original', device_id: device.device_id };
     const first = await registered(body);
@@ -86,7 +86,7 @@ describe('sessions', () => {
     assert.deepEqual(again, first);
   });
 
-  it('resolves the device by saved connection_target; the client run_id is ignored (§8.2)', async () => {
+  it('resolves the device by saved connection_target; the client run_id is ignored (docs/manager-api.md §C8.2)', async () => {
     const { id, device } = await oneDeviceRun();
     const byTarget = await registered({
       session_id: sid(),
@@ -105,7 +105,7 @@ describe('sessions', () => {
     assert.equal(unreserved.run_id, null, 'no reservation → run_id null even if the client sends one');
   });
 
-  it('running without a matching device is 404; other statuses give a device-less row (§8.2, §12)', async () => {
+  it('running without a matching device is 404; other statuses give a device-less row (docs/manager-api.md §C8.2, §C12)', async () => {
     const miss = notFound('No matching device found for running session target');
     expectError(
       await register({ session_id: sid(), connection_target: 'no-such-target-xyz' }),
@@ -147,7 +147,7 @@ describe('sessions', () => {
       assert.equal(detail[key], null, key);
   });
 
-  it('bad registrations are 422 (§8.2, §12)', async () => {
+  it('bad registrations are 422 (docs/manager-api.md §C8.2, §C12)', async () => {
     const uuidIssue = issueAt(
       expectValidationIssues(await register({ session_id: sid(), device_id: 'null' }), 'device_id "null"'),
       ['body', 'device_id'],
@@ -215,7 +215,7 @@ describe('sessions', () => {
     );
   });
 
-  it("a running session activates the run from the era's activatable state (§8.2, §6.5)", async () => {
+  it("a running session activates the run from the era's activatable state (docs/manager-api.md §C8.2, §C6.5)", async () => {
     const { id, device } = await oneDeviceRun();
     await registered({ session_id: sid(), device_id: device.device_id });
     const afterPreparing = await getRun(target, id);
@@ -232,7 +232,7 @@ describe('sessions', () => {
     assertZ(activated.started_at, 'started_at');
   });
 
-  it('an excluded (cooling) reservation does not lend its run_id (§8.2)', async () => {
+  it('an excluded (cooling) reservation does not lend its run_id (docs/manager-api.md §C8.2)', async () => {
     const { id } = await oneDeviceRun();
     const c = await claim(target, id, 'gw0');
     expectOk(
@@ -247,7 +247,7 @@ describe('sessions', () => {
     assert.equal(session.run_id, null);
   });
 
-  it('PATCH status accepts any value, stamps ended_at and frees the device (§8.3)', async () => {
+  it('PATCH status accepts any value, stamps ended_at and frees the device (docs/manager-api.md §C8.3)', async () => {
     const { id, device } = await oneDeviceRun();
     const s = await registered({ session_id: sid(), device_id: device.device_id });
     const path = `/api/sessions/${s.session_id}/status`;
@@ -283,7 +283,7 @@ describe('sessions', () => {
     assert.deepEqual(counts, { passed: 0, failed: 1, error: 0, running: 0, total: 1 });
   });
 
-  it('the device leaves busy only when its last running session ends (§8.3)', async () => {
+  it('the device leaves busy only when its last running session ends (docs/manager-api.md §C8.3)', async () => {
     const { device } = await oneDeviceRun();
     const a = await registered({ session_id: sid(), device_id: device.device_id });
     const b = await registered({ session_id: sid(), device_id: device.device_id });
@@ -294,7 +294,7 @@ describe('sessions', () => {
     assert.equal(await state(), 'available');
   });
 
-  it('/finished is 204 with an empty body, idempotent, stamps ended_at but keeps status (§8.4)', async () => {
+  it('/finished is 204 with an empty body, idempotent, stamps ended_at but keeps status (docs/manager-api.md §C8.4)', async () => {
     const { device } = await oneDeviceRun();
     const s = await registered({ session_id: sid(), device_id: device.device_id });
     const path = `/api/sessions/${s.session_id}/finished`;
@@ -319,7 +319,7 @@ describe('sessions', () => {
     );
   });
 
-  it('GET /sessions/{id} is a SessionDetail; GET /devices/{id}.sessions holds SessionRead rows (§8.1, §4.4)', async () => {
+  it('GET /sessions/{id} is a SessionDetail; GET /devices/{id}.sessions holds SessionRead rows (docs/manager-api.md §C8.1, §C4.4)', async () => {
     const { device } = await oneDeviceRun();
     const s = await registered({ session_id: sid(), device_id: device.device_id, test_name: 't' });
     const detail = assertSession(
@@ -343,7 +343,7 @@ describe('sessions', () => {
     assertSession(row, 'device.sessions[]');
   });
 
-  it('GET /sessions pages SessionDetail items and filters by run, status, device, pack and platform (§8.5)', async () => {
+  it('GET /sessions pages SessionDetail items and filters by run, status, device, pack and platform (docs/manager-api.md §C8.5)', async () => {
     const { id, device } = await oneDeviceRun();
     const running = await registered({ session_id: sid(), device_id: device.device_id });
     const ended = await registered({ session_id: sid(), device_id: device.device_id, status: 'failed' });

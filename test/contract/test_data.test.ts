@@ -1,6 +1,6 @@
 /**
  * Contract: device test_data — GET/PUT/PATCH, deep merge, null stored, arrays replaced, object root,
- * 64 KiB request-body limit, history (§4.7, §11.16). On a real manager the original data is restored.
+ * 64 KiB request-body limit, history (docs/manager-api.md §C4.7, §C11.16). On a real manager the original data is restored.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -42,7 +42,7 @@ describe('device test_data', () => {
     await target?.close();
   });
 
-  it('GET returns the stored object; PUT replaces it entirely (§4.7)', async () => {
+  it('GET returns the stored object; PUT replaces it entirely (docs/manager-api.md §C4.7)', async () => {
     const body = { account: { user: 'contract', pin: '0000' }, flags: ['beta'] };
     assert.deepEqual(expectOk(await target.api.put(path(), body), 'PUT'), body);
     assert.deepEqual(expectOk(await target.api.get(path()), 'GET after PUT'), body);
@@ -50,7 +50,7 @@ describe('device test_data', () => {
     assert.deepEqual(expectOk(await target.api.put(path(), {}), 'PUT {}'), {});
   });
 
-  it('PATCH deep-merges objects, replaces arrays and scalars, stores null (§4.7)', async () => {
+  it('PATCH deep-merges objects, replaces arrays and scalars, stores null (docs/manager-api.md §C4.7)', async () => {
     await target.api.put(path(), {
       flags: ['beta'],
       account: { pin: '0000', user: 'qa-a2' },
@@ -81,7 +81,7 @@ describe('device test_data', () => {
     assert.deepEqual(again.account, { a: 1 });
   });
 
-  it('the root must be an object: dict_type issue at ["body"] (§4.7, §12)', async () => {
+  it('the root must be an object: dict_type issue at ["body"] (docs/manager-api.md §C4.7, §C12)', async () => {
     for (const method of ['PUT', 'PATCH']) {
       const res = await target.api.request(method, path(), { body: ['not', 'an', 'object'] });
       const issues = expectValidationIssues(res, `${method} array root`);
@@ -101,7 +101,7 @@ describe('device test_data', () => {
     assert.equal(scalar[0]?.type, 'dict_type');
   });
 
-  it('the 64 KiB limit applies to the re-serialised request body (§4.7, §12)', async () => {
+  it('the 64 KiB limit applies to the re-serialised request body (docs/manager-api.md §C4.7, §C12)', async () => {
     const exact = { blob: 'a'.repeat(65536 - 12) };
     assert.equal(pythonJsonLength(exact), 65536);
     expectOk(await target.api.put(path(), exact), 'PUT exactly 65536 bytes');
@@ -133,7 +133,7 @@ describe('device test_data', () => {
     assert.equal(uIssues[0]?.msg, `Value error, test_data payload exceeds 65536 bytes (got ${unicodeSize})`);
   });
 
-  it('the limit is on the request, not on the merged result (§4.7)', async () => {
+  it('the limit is on the request, not on the merged result (docs/manager-api.md §C4.7)', async () => {
     await target.api.put(path(), { a: 'x'.repeat(60000) });
     const merged = expectOk(
       await target.api.patch(path(), { b: 'y'.repeat(60000) }),
@@ -143,7 +143,7 @@ describe('device test_data', () => {
     assert.equal((merged.b as string).length, 60000);
   });
 
-  it('every write appends a history row, newest first (§4.7)', async () => {
+  it('every write appends a history row, newest first (docs/manager-api.md §C4.7)', async () => {
     await target.api.put(path(), { step: 1 });
     await target.api.patch(path(), { step: 2 });
     const history = expectOkArray(await target.api.get(`${path()}/history?limit=2`), 'history');
@@ -165,7 +165,7 @@ describe('device test_data', () => {
     assert.ok(Date.parse(String(newest.changed_at)) >= Date.parse(String(older.changed_at)));
   });
 
-  it('an unknown device is 404 "Device not found" (§4.7)', async () => {
+  it('an unknown device is 404 "Device not found" (docs/manager-api.md §C4.7)', async () => {
     const notFound = { status: 404, code: 'NOT_FOUND', message: 'Device not found' };
     expectError(await target.api.get(`/api/devices/${MISSING_UUID}/test_data`), 'GET missing', notFound);
     expectError(await target.api.put(`/api/devices/${MISSING_UUID}/test_data`, {}), 'PUT missing', notFound);

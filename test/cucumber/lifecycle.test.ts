@@ -43,7 +43,7 @@ describe('cucumber-js on a GridFleet lab', { timeout: 600_000 }, () => {
       assert.match(String(caps['gridfleet:scenarioUri']), /^features\/suite\.feature:\d+$/);
     }
     const requests = await onStack.view.requests();
-    // The generation probe claims on a run that exists nowhere (docs/manager-api.md, router era §1.2 B).
+    // The generation probe claims on a run that exists nowhere (docs/manager-api.md §R1.2 B).
     const claims = requests.filter((r) => /^POST \/api\/runs\/(?!0{8}-0{4}-)[^/]+\/claim/.test(r));
     assert.equal(claims.length, 3, requests.join('\n'));
     assert.ok(

@@ -1,5 +1,5 @@
 /**
- * Failed Appium creates that are not W3C refusals (docs/manager-api.md, router era §4.6.1 step 4):
+ * Failed Appium creates that are not W3C refusals (docs/manager-api.md §R4.6.1 step 4):
  * an unreachable Appium (a closed port), a non-W3C error, a 2xx without a session id. Real HTTP
  * servers stand in for the broken Appium answers.
  */

@@ -79,7 +79,7 @@ describe('run teardown', () => {
     const closed = await row(sid);
     assert.equal(closed?.status, 'error');
     assert.equal(closed?.error_type, 'run_released');
-    // Still `preparing`: the run error carries the suffix of docs/manager-api.md, router era §6.4.
+    // Still `preparing`: the run error carries the suffix of docs/manager-api.md §R6.4.
     assert.equal(
       closed?.error_message,
       'Heartbeat timeout; run was still in `preparing` — `/api/runs/{id}/active` was never signaled',

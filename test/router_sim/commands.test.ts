@@ -1,6 +1,6 @@
 /**
  * Commands, DELETE, route refresh, activity and the router's own endpoints against a scripted
- * manager and an echoing upstream (docs/manager-api.md, router era §4.1, §4.5, §4.6.3–§4.6.5).
+ * manager and an echoing upstream (docs/manager-api.md §R4.1, §R4.5, §R4.6.3–§R4.6.5).
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';

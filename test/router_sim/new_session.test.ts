@@ -1,6 +1,6 @@
 /**
  * The router's new-session mapping against a scripted manager (docs/manager-api.md, router era
- * §4.2 and §4.6.1): every answer kind, retries, the deadline, client disconnects, body limits.
+ * docs/manager-api.md §R4.2 and §R4.6.1): every answer kind, retries, the deadline, client disconnects, body limits.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';

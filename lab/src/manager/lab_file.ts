@@ -115,7 +115,7 @@ const settingsSchema = z.strictObject({
   /** Grid `/status` polling like the manager's session_sync (5 s there); 0 = off. */
   grid_session_poll_sec: z.number().min(0).default(0),
   /**
-   * Router generation (docs/manager-api.md, router era §4.4, §4.6): the Appium server of every
+   * Router generation (docs/manager-api.md §R4.4, §R4.6): the Appium server of every
    * device without its own `appium_url`; the lab itself creates the sessions there.
    */
   appium_url: z
@@ -130,7 +130,7 @@ const settingsSchema = z.strictObject({
   /**
    * Lab shortcut: a waiting create-session call re-tries as soon as a session or run ends instead of at
    * its next `allocation_retry_sec` tick. false = the real manager's cadence (it only re-tries on the
-   * tick; docs/manager-api.md, router era §4.6.1 step 5), which the bench's idle-gap figure needs.
+   * tick; docs/manager-api.md §R4.6.1 step 5), which the bench's idle-gap figure needs.
    */
   allocation_wake_on_release: z.boolean().default(true),
   /** `grid.queue_timeout_sec`: a waiting ticket older than this expires (410). */

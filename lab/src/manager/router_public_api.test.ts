@@ -1,7 +1,7 @@
 /**
  * Router generation, public API details the contract suite cannot reach on the demo lab: the
  * shortfall breakdown parts, the maintenance toggle, unavailable reasons, and that the claim
- * generation is untouched by it (docs/manager-api.md, router era §3.2, §3.8, §3.9, §6.2).
+ * generation is untouched by it (docs/manager-api.md §R3.2, §R3.8, §R3.9, §R6.2).
  */
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, test } from 'node:test';

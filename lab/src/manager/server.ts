@@ -136,7 +136,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
   const router = settings.generation === 'router';
   registerCatalogRoutes(api, store);
   if (router) {
-    // docs/manager-api.md, router era §3, §8: retired routes are simply not registered (framework 404/405).
+    // docs/manager-api.md §R3, §R8: retired routes are simply not registered (framework 404/405).
     registerRouterDeviceRoutes(api, store);
     registerRunRoutes(api, store);
     registerRouterRunDeviceRoutes(api, store);
@@ -257,7 +257,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     let r: LabResponse;
     let headerId: string | null = requestId;
     try {
-      // The claim era checks auth before routing; the router era per matched route (router era §2).
+      // The claim era checks auth before routing; the router era per matched route (docs/manager-api.md §R2).
       const checkAuth = (message: string) => {
         if (!settings.auth.enabled || !isProtected(path)) return;
         ctx.user = basicUser(req.headers.authorization, settings);

@@ -1,6 +1,6 @@
 /**
  * The router's new-session loop against `POST /internal/grid/create-session`
- * (docs/manager-api.md, router era §4.6.1, "How the router treats them").
+ * (docs/manager-api.md §R4.6.1, "How the router treats them").
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';

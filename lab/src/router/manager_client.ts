@@ -1,5 +1,5 @@
 /**
- * The router's side of the manager's internal grid API (docs/manager-api.md, router era §4.6):
+ * The router's side of the manager's internal grid API (docs/manager-api.md §R4.6):
  * plain HTTP calls with optional Basic auth, answers returned raw so the caller maps them.
  */
 import http from 'node:http';
@@ -107,7 +107,7 @@ export class ManagerClient {
     });
   }
 
-  /** `GET /internal/grid/routes` (§4.6.4). @throws on transport failure, non-200 or a malformed body. */
+  /** `GET /internal/grid/routes` (docs/manager-api.md §R4.6.4). @throws on transport failure, non-200 or a malformed body. */
   async routes(timeoutMs: number): Promise<ManagerRoute[]> {
     const answer = await this.request('GET', '/internal/grid/routes', { timeoutMs });
     if (answer.status !== 200) throw new Error(`GET /internal/grid/routes answered ${answer.status}`);

@@ -1,4 +1,4 @@
-/** Classifies a request the way the router does (docs/manager-api.md, router era §4.1). */
+/** Classifies a request the way the router does (docs/manager-api.md §R4.1). */
 
 /** What a request is, after the optional `/run/{uuid}` prefix was peeled. */
 export type RouterRequest =

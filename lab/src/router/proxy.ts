@@ -1,5 +1,5 @@
 /**
- * Forwards WebDriver commands to a session's Appium (docs/manager-api.md, router era §4.1): body
+ * Forwards WebDriver commands to a session's Appium (docs/manager-api.md §R4.1): body
  * streamed both ways, prefix already stripped, connect timeout and per-command timeout; WebSocket
  * upgrades are tunnelled as raw TCP without a timeout.
  */

@@ -1,7 +1,7 @@
 /**
  * The router's only state: `session id → Appium target`, rebuilt from the manager's
- * `GET /internal/grid/routes` (docs/manager-api.md, router era §4.6.4), plus the ids that saw
- * commands since the last activity flush (§4.6.5).
+ * `GET /internal/grid/routes` (docs/manager-api.md §R4.6.4), plus the ids that saw
+ * commands since the last activity flush (docs/manager-api.md §R4.6.5).
  */
 import type { ManagerRoute } from './manager_client';
 

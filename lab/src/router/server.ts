@@ -1,6 +1,6 @@
 /**
  * The router simulator: a WebDriver endpoint that asks the manager's internal grid API for devices
- * and proxies commands to their Appium (docs/manager-api.md, router era §4 and §9.2).
+ * and proxies commands to their Appium (docs/manager-api.md §R4 and §R9.2).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,6 +1,6 @@
 /**
  * What the router writes itself: compact JSON with sorted object keys, W3C error bodies, and only
- * `Content-Type` / `Content-Length` headers (docs/manager-api.md, router era §4.1).
+ * `Content-Type` / `Content-Length` headers (docs/manager-api.md §R4.1).
  */
 import type http from 'node:http';
 

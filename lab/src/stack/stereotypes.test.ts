@@ -21,7 +21,7 @@ function lab(devices: Record<string, unknown>[], automation = 'Fake') {
   );
 }
 
-test('every demo device advertises the manager keys (api doc §9.1) plus the fake app', () => {
+test('every demo device advertises the manager keys (docs/manager-api.md §C9.1) plus the fake app', () => {
   const demo = loadLabFile(DEMO_LAB_PATH);
   const devices = buildStackDevices(demo, APP);
   assert.equal(devices.length, demo.devices.length);

@@ -33,7 +33,7 @@ function platformOf(lab: ResolvedLab, device: LabDevice): LabPlatform {
 
 /**
  * Builds the slot stereotype of every lab device, mirroring what the real manager advertises
- * (api doc §9.1) plus `appium:app` so the fake driver can start a session without the client
+ * (docs/manager-api.md §C9.1) plus `appium:app` so the fake driver can start a session without the client
  * sending it (Grid merges the stereotype into the request).
  *
  * @param appPath - absolute path of the fake driver's XML app.
@@ -48,7 +48,7 @@ export function buildStackDevices(lab: ResolvedLab, appPath: string): StackDevic
   const seen = new Map<string, string>();
   return lab.devices.map((device) => {
     const platform = platformOf(lab, device);
-    // §9.1: the saved connection target, falling back to the identity value.
+    // docs/manager-api.md §C9.1: the saved connection target, falling back to the identity value.
     const udid = device.connection_target || device.identity_value;
     // Grid matches string caps case-insensitively, so udids differing only in case collide.
     const clash = seen.get(udid.toLowerCase());

@@ -5,7 +5,7 @@ import type { AcquireRequest } from '../types';
 /** A request for a device the router could never serve, refused before anything is sent. */
 export class RouterRequestError extends GridFleetError {}
 
-/** Keys the router answers with 400, or that match no device and queue until the timeout (router era §4.2). */
+/** Keys the router answers with 400, or that match no device and queue until the timeout (docs/manager-api.md §R4.2). */
 const REFUSED: ReadonlyArray<{ test: (key: string) => boolean; why: string }> = [
   {
     test: (k) => k === 'appium:udid' || k === 'appium:deviceName' || k === 'gridfleet:deviceName',
@@ -39,7 +39,7 @@ export interface RouterRequestContext {
  * capabilities, `gridfleet:group:<key>: true` per group, the scenario metadata (`gridfleet:` keys the
  * router accepts) and the lane's OS version (informational, it does not constrain allocation).
  *
- * Validated first, since the router has no fast failure for an unsatisfiable request (router era §4.2):
+ * Validated first, since the router has no fast failure for an unsatisfiable request (docs/manager-api.md §R4.2):
  * a platform the run holds no device of, an unknown group, a `gridfleet:deviceId` outside the run, or a
  * key the router refuses or can never match fails here with a message saying what to change.
  *

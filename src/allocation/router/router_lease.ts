@@ -27,7 +27,7 @@ export interface RouterLeaseOptions {
 
 /**
  * A router-era session on a device of the run. Ends in the only order that keeps the dashboard right
- * (docs/manager-api.md, router era §5.4): DELETE the WebDriver session (that frees the device), then
+ * (docs/manager-api.md §R5.4): DELETE the WebDriver session (that frees the device), then
  * `PATCH /sessions/{id}/status`, then the cooldown for device-level failures. Nothing else: no claim,
  * release, register or finished. Runs once and never throws.
  */

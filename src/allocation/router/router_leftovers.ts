@@ -7,7 +7,7 @@ import { runScopedGridUrl } from './router_scenario_allocation';
 /**
  * Ends what the router run level listed: each left-over session is deleted through the router (which
  * frees its device at once, instead of the manager's 30-min idle reaper), then reported `error` — in that
- * order (docs/manager-api.md, router era §5.4). Never throws.
+ * order (docs/manager-api.md §R5.4). Never throws.
  *
  * @returns what was ended, e.g. `2 session(s)`.
  */

@@ -53,7 +53,7 @@ export function usableDevices(devices: readonly ReservedDevice[]): number {
  * crash or a signal can delete them), and holds a scenario back while every device of its run is busy
  * with a session of this cucumber run, waking the oldest one the moment a session is given back, so its
  * create lands on the router's first attempt instead of the manager's 1 s re-try (docs/manager-api.md,
- * router era §4.3). Where it cannot count (a joined run shared with other shards) it grants at once and
+ * docs/manager-api.md §R4.3). Where it cannot count (a joined run shared with other shards) it grants at once and
  * the router's queue decides.
  */
 export class RouterRunAllocation implements RunAllocation {

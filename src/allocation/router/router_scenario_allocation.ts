@@ -21,7 +21,7 @@ import { parseRouterMessage, type RouterMessage, routerMessage } from './router_
 
 type RunsInfo = Extract<RouterMessage, { kind: 'router-runs-info' }>;
 
-/** `GRID_URL/run/{run_id}`: where a run's sessions are created (docs/manager-api.md, router era §4.1). */
+/** `GRID_URL/run/{run_id}`: where a run's sessions are created (docs/manager-api.md §R4.1). */
 export function runScopedGridUrl(gridUrl: string, runId: string): string {
   const url = new URL(gridUrl);
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/run/${encodeURIComponent(runId)}`;
@@ -29,7 +29,7 @@ export function runScopedGridUrl(gridUrl: string, runId: string): string {
 }
 
 /**
- * Router-era scenario level of one thread (docs/manager-api.md, router era §7.1): validates the request
+ * Router-era scenario level of one thread (docs/manager-api.md §R7.1): validates the request
  * against what the coordinator knows (the run's devices, the manager's groups), waits for the coordinator
  * to count a free device, creates the session at `GRID_URL/run/{run id}` with the testkit's capabilities,
  * and takes the device named by the returned `gridfleet:deviceId` from the run's reserved list (no

@@ -1,6 +1,6 @@
 /**
  * Test fixtures taken from the real claim-era manager recording
- * (`/work/shared/gridfleet-transcript-claim-era.md`): the catalog body of request 3 and claim bodies.
+ * (described in `docs/manager-api.md`): the catalog body of request 3 and claim bodies.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

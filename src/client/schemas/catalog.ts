@@ -10,7 +10,7 @@ export const catalogPlatformSchema = z
     appium_platform_name: z.string(),
     device_types: z.array(z.string()),
     connection_types: z.array(z.string()),
-    // Claim era only (Selenium Grid slots); absent in the router era (docs/manager-api.md, router era §3.1).
+    // Claim era only (Selenium Grid slots); absent in the router era (docs/manager-api.md §R3.1).
     grid_slots: z.array(z.string()).default([]),
     identity_scheme: z.string(),
     identity_scope: z.string(),

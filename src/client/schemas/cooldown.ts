@@ -63,7 +63,7 @@ export const deviceCooldownEscalatedSchema = z
   .loose();
 
 /**
- * `POST /runs/{id}/devices/{device_id}/cooldown` (router era; docs/manager-api.md, router era §3.8): no
+ * `POST /runs/{id}/devices/{device_id}/cooldown` (router era; docs/manager-api.md §R3.8): no
  * `reservation`, `device_hold` or `retry_after_sec` any more.
  */
 export const deviceCooldownResultSchema = z.union([deviceCooldownSetSchema, deviceCooldownEscalatedSchema]);

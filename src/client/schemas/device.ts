@@ -26,7 +26,7 @@ export const deviceReservationSchema = z
  * `DeviceRead`: items of `GET /devices`, the by-connection-target lookup, base of the detail. Accepts both
  * generations: claim-era-only fields (`hold`, `tags`, battery, telemetry, ...) and router-era-only fields
  * (`is_reserved`, `allocatable`, `unavailable_reason`, `os_version_display`) are optional
- * (docs/manager-api.md, router era §3.2).
+ * (docs/manager-api.md §R3.2).
  */
 export const deviceSchema = z
   .object({

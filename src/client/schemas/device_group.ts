@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { jsonObjectSchema, timestampSchema } from './common';
 
 /**
- * `DeviceGroupRead` (router era, `GET /device-groups`; docs/manager-api.md, router era §3.12). These
+ * `DeviceGroupRead` (router era, `GET /device-groups`; docs/manager-api.md §R3.12). These
  * endpoints drop every null field, so `description` and `filters` may be absent.
  */
 export const deviceGroupSchema = z

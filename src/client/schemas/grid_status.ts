@@ -21,7 +21,7 @@ const gridNodeSchema = z
 /**
  * `GET {GRID_URL}/status` of either WebDriver front end: a Selenium Grid hub (`value.nodes`, claim and
  * transition eras) or the GridFleet router (`{"value":{"message":"GridFleet router","ready":true}}`,
- * docs/manager-api.md, router era §4.1). The one parser of that body in the project.
+ * docs/manager-api.md §R4.1). The one parser of that body in the project.
  */
 export const webDriverStatusSchema = z
   .object({
@@ -38,7 +38,7 @@ export const webDriverStatusSchema = z
 /** The constant `value.message` of the GridFleet router's `/status`. */
 export const ROUTER_STATUS_MESSAGE = 'GridFleet router';
 
-/** The constant `message` of a router-era manager's `GET /api/grid/status` (docs/manager-api.md, router era §1.2, probe A). */
+/** The constant `message` of a router-era manager's `GET /api/grid/status` (docs/manager-api.md §R1.2, probe A). */
 export const CONTROL_PLANE_MESSAGE = 'gridfleet control plane';
 
 /**

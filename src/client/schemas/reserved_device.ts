@@ -26,7 +26,7 @@ export const runDeviceBaseShape = {
 /**
  * `ReservedDeviceInfo`: entries of a run's `devices`/`reserved_devices` and of a cooldown answer's
  * `reservation`. Claim era: `claimed_by`/`claimed_at` always present. Router era: no claim fields, but
- * `released_at` (set once the device left the run; docs/manager-api.md, router era §6.1).
+ * `released_at` (set once the device left the run; docs/manager-api.md §R6.1).
  */
 export const reservedDeviceSchema = z
   .object({

@@ -69,7 +69,7 @@ export const runCreateResponseSchema = z
     name: z.string(),
     state: runStateSchema,
     devices: z.array(reservedDeviceSchema),
-    // Claim era only; router era: take the WebDriver URL from configuration (docs/manager-api.md, router era §8).
+    // Claim era only; router era: take the WebDriver URL from configuration (docs/manager-api.md §R8).
     grid_url: z.string().optional(),
     ttl_minutes: z.number().int(),
     heartbeat_timeout_sec: z.number().int(),

@@ -10,7 +10,7 @@ export const sessionSchema = z
     started_at: timestampSchema,
     ended_at: timestampSchema.nullable(),
     status: sessionStatusSchema,
-    // Claim era only (docs/manager-api.md, router era §5.1).
+    // Claim era only (docs/manager-api.md §R5.1).
     requested_pack_id: z.string().nullish(),
     requested_platform_id: z.string().nullish(),
     requested_device_type: z.string().nullish(),

@@ -235,8 +235,8 @@ export async function runChaosRow(
     let unrecordable = 0;
     let allocationFailures = 0;
     for (const session of sessions) {
-      // Router era: a row the manager wrote for an Appium create that failed (docs/manager-api.md, router
-      // era §4.6.1) is an allocation record, not a scenario's session: the router re-queued the request.
+      // Router era: a row the manager wrote for an Appium create that failed (docs/manager-api.md
+      // §R4.6.1) is an allocation record, not a scenario's session: the router re-queued the request.
       if (session.error_type === 'allocation_failed') {
         allocationFailures++;
         continue;

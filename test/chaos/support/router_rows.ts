@@ -1,7 +1,7 @@
 /**
  * Router-era rows of the fault matrix (issue #13): each a real `cucumber-js --parallel 2` run on the
  * router-era rig (router-generation lab + router simulator + Appium), checked through what an operator
- * sees. Contract: docs/manager-api.md, router era §4 (router), §4.6 (internal grid API).
+ * sees. Contract: docs/manager-api.md §R4 (router), docs/manager-api.md §R4.6 (internal grid API).
  */
 import type { RouterChaosRow } from './router_matrix_suite';
 import { APPIUM_KILLED_ROW, operatorFeature, screens } from './rows';

@@ -23,7 +23,7 @@ export function routerCatalog(): unknown {
   return catalog;
 }
 
-/** A claim/transition-era `GET /api/grid/status`: the hub's status under `grid` (contract §1.2 probe A). */
+/** A claim/transition-era `GET /api/grid/status`: the hub's status under `grid` (contract docs/manager-api.md §R1.2 probe A). */
 const HUB_GRID_STATUS = {
   grid: { value: { ready: true, message: 'Selenium Grid ready.', nodes: [] } },
   registry: { device_count: 0, devices: [] },

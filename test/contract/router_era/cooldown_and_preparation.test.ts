@@ -1,5 +1,5 @@
 /**
- * Router era cooldown and preparation failure (gridfleet-api-router-era.md §3.8, §3.9, §6.5;
+ * Router era cooldown and preparation failure (docs/manager-api.md §R3.8, §R3.9, §R6.5;
  * transcript B.19–B.21): replies, checks in order, the device released from the run on escalation
  * and on a preparation failure (maintenance by default: destructive on a real manager).
  */
@@ -21,7 +21,7 @@ import {
 
 const conflict = (message: string) => ({ status: 409, code: 'CONFLICT', message });
 
-describe('router era: cooldown and preparation failure (§3.8, §3.9)', () => {
+describe('router era: cooldown and preparation failure (docs/manager-api.md §R3.8, §R3.9)', () => {
   let target: RouterTarget;
   let runs: RouterRuns;
   before(async () => {

@@ -1,5 +1,5 @@
 /**
- * Router era devices and groups (gridfleet-api-router-era.md §3.2, §3.3, §3.12; transcript B.8–B.10):
+ * Router era devices and groups (docs/manager-api.md §R3.2, §R3.3, §R3.12; transcript B.8–B.10):
  * DeviceRead shape, `reserved` / `group` filters, retired `status=reserved` and `tags.K=V`, groups.
  */
 import assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ import {
 
 const UNKNOWN_GROUP = 'zz-contract-no-such-group';
 
-describe('router era: devices and groups (§3.2, §3.3, §3.12)', () => {
+describe('router era: devices and groups (docs/manager-api.md §R3.2, §R3.3, §R3.12)', () => {
   let target: RouterTarget;
   let runs: RouterRuns;
   before(async () => {

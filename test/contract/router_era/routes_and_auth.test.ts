@@ -1,5 +1,5 @@
 /**
- * Router era (gridfleet-api-router-era.md §1.2, §2, §8 and transcript B.24–B.28): retired routes,
+ * Router era (docs/manager-api.md §R1.2, §R2, §R8 and transcript B.24–B.28): retired routes,
  * the flat `GET /api/grid/status`, and per-route authentication.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { openSideLab } from '../support/target';
 import { expectError, expectFrameworkError, expectOk, isObject, type Json } from '../support/wire';
 import { MISSING_UUID, NEEDS_ROUTER_ERA, openRouterTarget, type RouterTarget } from './support';
 
-describe('router era: retired routes and grid status (§1.2, §8)', () => {
+describe('router era: retired routes and grid status (docs/manager-api.md §R1.2, §R8)', () => {
   let target: RouterTarget;
   before(async () => {
     target = await openRouterTarget();
@@ -95,7 +95,7 @@ describe('router era: retired routes and grid status (§1.2, §8)', () => {
   });
 });
 
-describe('router era: per-route authentication (§2)', () => {
+describe('router era: per-route authentication (docs/manager-api.md §R2)', () => {
   let target: RouterTarget;
   let anon: ApiClient | undefined;
   let authed: ApiClient | undefined;

@@ -1,5 +1,5 @@
 /**
- * Router era runs (gridfleet-api-router-era.md §6.1–§6.4; transcript B.12–B.18, D.45–D.56): reserve
+ * Router era runs (docs/manager-api.md §R6.1–§R6.4; transcript B.12–B.18, D.45–D.56): reserve
  * with `groups`, ignored `tags` and `include=`, the shortfall breakdown, lifecycle without `ready`,
  * and expiry texts.
  */
@@ -30,7 +30,7 @@ import {
 
 const conflict = (message: string) => ({ status: 409, code: 'CONFLICT', message });
 
-describe('router era: reserve (§6.2)', () => {
+describe('router era: reserve (docs/manager-api.md §R6.2)', () => {
   let target: RouterTarget;
   let runs: RouterRuns;
   before(async () => {
@@ -153,7 +153,7 @@ describe('router era: reserve (§6.2)', () => {
   });
 });
 
-describe('router era: lifecycle (§6.3, §6.4)', () => {
+describe('router era: lifecycle (docs/manager-api.md §R6.3, §R6.4)', () => {
   let target: RouterTarget;
   let runs: RouterRuns;
   before(async () => {

@@ -1,7 +1,7 @@
 /**
- * Router era sessions (gridfleet-api-router-era.md §3.10, §3.12, §5; transcript B.22–B.23, E.65–E.98):
+ * Router era sessions (docs/manager-api.md §R3.10, §R3.12, §R5; transcript B.22–B.23, E.65–E.98):
  * the status report's 404/422, the list page, and — on the lab, with a real Appium (fake driver)
- * behind the demo devices — rows made by the internal grid: shapes, §5.4 ordering, run teardown.
+ * behind the demo devices — rows made by the internal grid: shapes, docs/manager-api.md §R5.4 ordering, run teardown.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -22,7 +22,7 @@ import {
   uniqueName,
 } from './support';
 
-describe('router era: session calls on any manager (§3.10, §3.12)', () => {
+describe('router era: session calls on any manager (docs/manager-api.md §R3.10, §R3.12)', () => {
   let target: RouterTarget;
   before(async () => {
     target = await openRouterTarget();

@@ -1,6 +1,6 @@
 /**
  * Router-era part of the contract suite: the target (a router-generation lab by default, or
- * `GRIDFLEET_API_URL`), router-era shapes from `gridfleet-api-router-era.md` §3.2, §5.1, §6.1 and the
+ * `GRIDFLEET_API_URL`), router-era shapes from docs/manager-api.md §R3.2, §R5.1, §R6.1 and the
  * recorded transcript, and a run tracker that cancels what it created.
  */
 import assert from 'node:assert/strict';
@@ -20,7 +20,7 @@ export { MISSING_UUID, PACK, PLATFORM, uniqueName } from '../support/fixtures';
 
 import { PACK, PLATFORM, uniqueName } from '../support/fixtures';
 
-/** Reason used when the target is not a router-era manager (Probe A of §1.2). */
+/** Reason used when the target is not a router-era manager (Probe A of docs/manager-api.md §R1.2). */
 export const NEEDS_ROUTER_ERA =
   'target is not a router-era manager (GET /api/grid/status has a "grid" key or no "gridfleet control plane" message)';
 
@@ -40,7 +40,7 @@ export async function openRouterTarget(): Promise<RouterTarget> {
   return { ...target, routerEra };
 }
 
-/** DeviceRead of the router era (§3.2): every field present; no `hold`, `tags`, telemetry. */
+/** DeviceRead of the router era (docs/manager-api.md §R3.2): every field present; no `hold`, `tags`, telemetry. */
 export const ROUTER_DEVICE_FIELDS = [
   'id',
   'pack_id',
@@ -87,7 +87,7 @@ const CLAIM_ONLY_ENTRY_FIELDS = new Set([
   'unavailable_includes',
 ]);
 
-/** ReservedDeviceInfo of the router era (§6.1): `released_at` after `excluded_until`, no claim or inlined keys. */
+/** ReservedDeviceInfo of the router era (docs/manager-api.md §R6.1): `released_at` after `excluded_until`, no claim or inlined keys. */
 export const ROUTER_RESERVED_FIELDS: readonly string[] = RESERVED_DEVICE_FIELDS.filter(
   (f) => !CLAIM_ONLY_ENTRY_FIELDS.has(f),
 ).flatMap((f) => (f === 'excluded_until' ? [f, 'released_at'] : [f]));
@@ -103,7 +103,7 @@ export const ROUTER_RUN_CREATE_FIELDS = [
   'created_at',
 ] as const;
 
-/** SessionRead of the router era (§5.1). */
+/** SessionRead of the router era (docs/manager-api.md §R5.1). */
 export const ROUTER_SESSION_FIELDS = [
   'id',
   'session_id',
@@ -166,7 +166,7 @@ export function assertRouterEntry(value: unknown, what: string): Json {
 
 /** Asserts a router-era RunRead (RunDetail with `detail`). */
 export function assertRouterRun(value: unknown, what: string, detail = false): Json {
-  // Same fields as the claim era's RunRead (§6.1), without `ready` among the states (checked below).
+  // Same fields as the claim era's RunRead (docs/manager-api.md §R6.1), without `ready` among the states (checked below).
   const fields = detail ? RUN_DETAIL_FIELDS : RUN_READ_FIELDS;
   const run = assertFields(value, fields, what, true);
   assert.notEqual(run.state, 'ready', `${what}: the router era has no "ready" state`);

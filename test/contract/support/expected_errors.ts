@@ -1,10 +1,10 @@
 /**
- * Expected bodies of errors that several contract files assert (§12), so their exact texts live in one
+ * Expected bodies of errors that several contract files assert (docs/manager-api.md §C12), so their exact texts live in one
  * place.
  */
 import type { ErrorExpectation } from './wire';
 
-/** The no-claimable 409 with `Retry-After` and its details (§7.1; transcript #23 and #31). */
+/** The no-claimable 409 with `Retry-After` and its details (docs/manager-api.md §C7.1; transcript #23 and #31). */
 export function noClaimable(nextAvailableAt: string | null): ErrorExpectation {
   return {
     status: 409,

@@ -40,7 +40,7 @@ export function uniqueName(prefix: string): string {
 }
 
 /**
- * Devices of {@link PACK}/{@link PLATFORM} that a reservation may take right now (§6.2 eligibility as
+ * Devices of {@link PACK}/{@link PLATFORM} that a reservation may take right now (docs/manager-api.md §C6.2 eligibility as
  * visible through the API). Fails with a clear message when fewer than `min` exist.
  */
 export async function eligibleDevices(target: ContractTarget, min = 2): Promise<Json[]> {
@@ -117,7 +117,7 @@ export async function getRun(target: ContractTarget, runId: string): Promise<Jso
   );
 }
 
-/** `GET /api/devices/{id}` asserted as a device detail (§4.4). */
+/** `GET /api/devices/{id}` asserted as a device detail (docs/manager-api.md §C4.4). */
 export async function getDevice(target: ContractTarget, deviceId: string): Promise<Json> {
   return assertDevice(
     expectOk(await target.api.get(`/api/devices/${deviceId}`), `GET device ${deviceId}`),

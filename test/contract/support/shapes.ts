@@ -1,12 +1,12 @@
 /**
- * Field lists of every response model the contract names (§4.1, §6.1, §7.1, §7.3, §8.1, §8.5), with
+ * Field lists of every response model the contract names (docs/manager-api.md §C4.1, §C6.1, §C7.1, §C7.3, §C8.1, §C8.5), with
  * assertions that a body carries exactly these keys (null, never omitted) and that timestamps use the
- * spelling the real manager uses for that field (`Z` vs `+00:00`, §1).
+ * spelling the real manager uses for that field (`Z` vs `+00:00`, docs/manager-api.md §C1).
  */
 import assert from 'node:assert/strict';
 import { isObject, type Json } from './wire';
 
-/** Device (`DeviceRead`) fields: list items, by-connection-target and the base of the detail (§4.1). */
+/** Device (`DeviceRead`) fields: list items, by-connection-target and the base of the detail (docs/manager-api.md §C4.1). */
 export const DEVICE_FIELDS = [
   'id',
   'pack_id',
@@ -50,10 +50,10 @@ export const DEVICE_FIELDS = [
   'updated_at',
 ] as const;
 
-/** `GET /devices/{id}` = Device + these (§4.4). */
+/** `GET /devices/{id}` = Device + these (docs/manager-api.md §C4.4). */
 export const DEVICE_DETAIL_FIELDS = [...DEVICE_FIELDS, 'appium_node', 'sessions'] as const;
 
-/** The device's `reservation` object: nine fields, no claim fields, no `excluded_at` (§4.1). */
+/** The device's `reservation` object: nine fields, no claim fields, no `excluded_at` (docs/manager-api.md §C4.1). */
 export const DEVICE_RESERVATION_FIELDS = [
   'run_id',
   'run_name',
@@ -66,7 +66,7 @@ export const DEVICE_RESERVATION_FIELDS = [
   'cooldown_escalated',
 ] as const;
 
-/** ReservedDeviceInfo: entries of `devices[]`, `reserved_devices[]` and cooldown `reservation` (§6.1). */
+/** ReservedDeviceInfo: entries of `devices[]`, `reserved_devices[]` and cooldown `reservation` (docs/manager-api.md §C6.1). */
 export const RESERVED_DEVICE_FIELDS = [
   'device_id',
   'identity_value',
@@ -96,7 +96,7 @@ export const RESERVED_DEVICE_FIELDS = [
   'unavailable_includes',
 ] as const;
 
-/** `POST /runs` 201 body (§6.2). */
+/** `POST /runs` 201 body (docs/manager-api.md §C6.2). */
 export const RUN_CREATE_FIELDS = [
   'id',
   'name',
@@ -108,7 +108,7 @@ export const RUN_CREATE_FIELDS = [
   'created_at',
 ] as const;
 
-/** RunRead: lifecycle replies, preparation-failed and `GET /runs` items (§6.1). */
+/** RunRead: lifecycle replies, preparation-failed and `GET /runs` items (docs/manager-api.md §C6.1). */
 export const RUN_READ_FIELDS = [
   'id',
   'name',
@@ -126,13 +126,13 @@ export const RUN_READ_FIELDS = [
   'session_counts',
 ] as const;
 
-/** RunDetail (`GET /runs/{id}`) = RunRead + `devices` (§6.1). */
+/** RunDetail (`GET /runs/{id}`) = RunRead + `devices` (docs/manager-api.md §C6.1). */
 export const RUN_DETAIL_FIELDS = [...RUN_READ_FIELDS, 'devices'] as const;
 
 /** `session_counts` of a run. */
 export const SESSION_COUNT_FIELDS = ['passed', 'failed', 'error', 'running', 'total'] as const;
 
-/** ClaimResponse: no exclusion or cooldown fields (§7.1). */
+/** ClaimResponse: no exclusion or cooldown fields (docs/manager-api.md §C7.1). */
 export const CLAIM_FIELDS = [
   'device_id',
   'identity_value',
@@ -155,7 +155,7 @@ export const CLAIM_FIELDS = [
   'unavailable_includes',
 ] as const;
 
-/** `cooldown_set` reply of release-with-cooldown (§7.3). */
+/** `cooldown_set` reply of release-with-cooldown (docs/manager-api.md §C7.3). */
 export const COOLDOWN_SET_FIELDS = [
   'status',
   'reservation',
@@ -165,7 +165,7 @@ export const COOLDOWN_SET_FIELDS = [
   'excluded_until',
 ] as const;
 
-/** `maintenance_escalated` reply of release-with-cooldown (§7.3). */
+/** `maintenance_escalated` reply of release-with-cooldown (docs/manager-api.md §C7.3). */
 export const ESCALATED_FIELDS = [
   'status',
   'reservation',
@@ -175,7 +175,7 @@ export const ESCALATED_FIELDS = [
   'threshold',
 ] as const;
 
-/** SessionRead: no `device_id` (§8.1). */
+/** SessionRead: no `device_id` (docs/manager-api.md §C8.1). */
 export const SESSION_READ_FIELDS = [
   'id',
   'session_id',
@@ -193,7 +193,7 @@ export const SESSION_READ_FIELDS = [
   'run_id',
 ] as const;
 
-/** SessionDetail = SessionRead + device fields (§8.1, §8.5). */
+/** SessionDetail = SessionRead + device fields (docs/manager-api.md §C8.1, §C8.5). */
 export const SESSION_DETAIL_FIELDS = [
   ...SESSION_READ_FIELDS,
   'device_id',
@@ -213,7 +213,7 @@ export const CURSOR_PAGE_FIELDS = [
   'prev_cursor',
 ] as const;
 
-/** Page of `GET /devices?limit=` (§4.2). */
+/** Page of `GET /devices?limit=` (docs/manager-api.md §C4.2). */
 export const DEVICE_PAGE_FIELDS = ['items', 'total', 'limit', 'offset'] as const;
 
 /**
@@ -233,13 +233,13 @@ export function assertFields(value: unknown, fields: readonly string[], what: st
   return value;
 }
 
-/** `2026-05-11T14:02:07.512331Z` (fraction optional): date-time fields of response models (§1). */
+/** `2026-05-11T14:02:07.512331Z` (fraction optional): date-time fields of response models (docs/manager-api.md §C1). */
 export const Z_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
-/** `2026-05-11T14:02:07.512331+00:00` (fraction optional): server pre-formatted strings (§1). */
+/** `2026-05-11T14:02:07.512331+00:00` (fraction optional): server pre-formatted strings (docs/manager-api.md §C1). */
 export const OFFSET_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00:00$/;
 
-/** Lowercase hyphenated UUID (§1). */
+/** Lowercase hyphenated UUID (docs/manager-api.md §C1). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Asserts a `Z`-suffixed timestamp (or null when `nullable`). */
@@ -265,7 +265,7 @@ export function instant(value: unknown): number {
   return ms;
 }
 
-/** Asserts a Device object: exact fields, timestamp spellings, reservation shape (§4.1). */
+/** Asserts a Device object: exact fields, timestamp spellings, reservation shape (docs/manager-api.md §C4.1). */
 export function assertDevice(value: unknown, what: string, detail = false): Json {
   const device = assertFields(value, detail ? DEVICE_DETAIL_FIELDS : DEVICE_FIELDS, what);
   assert.match(String(device.id), UUID, `${what}: id`);
@@ -297,7 +297,7 @@ export function assertDevice(value: unknown, what: string, detail = false): Json
   return device;
 }
 
-/** Asserts the device `reservation` object (§4.1). */
+/** Asserts the device `reservation` object (docs/manager-api.md §C4.1). */
 export function assertDeviceReservation(value: unknown, what: string): Json {
   const reservation = assertFields(value, DEVICE_RESERVATION_FIELDS, what, true);
   assertZ(reservation.excluded_until, `${what}.excluded_until`, true);
@@ -305,7 +305,7 @@ export function assertDeviceReservation(value: unknown, what: string): Json {
 }
 
 /**
- * Asserts a ReservedDeviceInfo entry (§6.1): exact fields, `+00:00` for claimed_at/excluded_at/
+ * Asserts a ReservedDeviceInfo entry (docs/manager-api.md §C6.1): exact fields, `+00:00` for claimed_at/excluded_at/
  * excluded_until, `unavailable_includes` never `[]`.
  */
 export function assertReservedDevice(value: unknown, what: string): Json {
@@ -320,7 +320,7 @@ export function assertReservedDevice(value: unknown, what: string): Json {
   return entry;
 }
 
-/** Asserts a RunRead (or RunDetail when `detail`) body (§6.1). */
+/** Asserts a RunRead (or RunDetail when `detail`) body (docs/manager-api.md §C6.1). */
 export function assertRun(value: unknown, what: string, detail = false): Json {
   const run = assertFields(value, detail ? RUN_DETAIL_FIELDS : RUN_READ_FIELDS, what, true);
   assert.match(String(run.id), UUID, `${what}.id`);
@@ -342,7 +342,7 @@ export function assertRun(value: unknown, what: string, detail = false): Json {
   return run;
 }
 
-/** Asserts a ClaimResponse (§7.1). */
+/** Asserts a ClaimResponse (docs/manager-api.md §C7.1). */
 export function assertClaim(value: unknown, what: string): Json {
   const claim = assertFields(value, CLAIM_FIELDS, what, true);
   assert.match(String(claim.device_id), UUID, `${what}.device_id`);
@@ -352,7 +352,7 @@ export function assertClaim(value: unknown, what: string): Json {
   return claim;
 }
 
-/** Asserts a SessionRead, or a SessionDetail when `detail` (§8.1). */
+/** Asserts a SessionRead, or a SessionDetail when `detail` (docs/manager-api.md §C8.1). */
 export function assertSession(value: unknown, what: string, detail = false): Json {
   const session = assertFields(value, detail ? SESSION_DETAIL_FIELDS : SESSION_READ_FIELDS, what, true);
   assert.match(String(session.id), UUID, `${what}.id`);

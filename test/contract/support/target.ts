@@ -8,7 +8,7 @@ import { startLab } from '../../../lab/src/manager';
 import { ApiClient, type Credentials } from './http';
 import { isObject } from './wire';
 
-/** Which manager generation answers (§0): claim-era `/ready → ready`, target `/ready → active`. */
+/** Which manager generation answers (docs/manager-api.md §C0): claim-era `/ready → ready`, target `/ready → active`. */
 export type ManagerEra = 'claim-era' | 'target';
 
 /** A resolved manager under test. */
@@ -83,7 +83,7 @@ export async function detectLab(api: ApiClient): Promise<boolean> {
   }
 }
 
-/** Detects the era: the claim-era manager has no by-connection-target route (framework 404, §4.3). */
+/** Detects the era: the claim-era manager has no by-connection-target route (framework 404, docs/manager-api.md §C4.3). */
 export async function detectEra(api: ApiClient): Promise<ManagerEra> {
   const res = await api.get('/api/devices/by-connection-target/contract-era-probe');
   if (res.status === 404 && isObject(res.json) && 'detail' in res.json) return 'claim-era';

@@ -36,7 +36,7 @@ export interface WireExpectations {
   requestId?: boolean;
 }
 
-/** Asserts the transport facts every JSON response shares (§1, §11.19). */
+/** Asserts the transport facts every JSON response shares (docs/manager-api.md §C1, §C11.19). */
 export function assertJsonWire(res: WireResponse, what: string, expect: WireExpectations = {}): void {
   const contentType = res.headers.get('content-type') ?? '';
   assert.match(contentType, /^application\/json\b/, `${what}: content-type must be application/json`);
@@ -77,7 +77,7 @@ export function expectOkArray(res: WireResponse, what: string): Json[] {
   return res.json as Json[];
 }
 
-/** What an application error must look like (§3, §12). */
+/** What an application error must look like (docs/manager-api.md §C3, §C12). */
 export interface ErrorExpectation {
   /** HTTP status. */
   status: number;
@@ -131,7 +131,7 @@ export function expectError(res: WireResponse, what: string, expected: ErrorExpe
   return error;
 }
 
-/** Asserts a framework-level (not enveloped) 404/405: `{"detail": "..."}` (§3). */
+/** Asserts a framework-level (not enveloped) 404/405: `{"detail": "..."}` (docs/manager-api.md §C3). */
 export function expectFrameworkError(res: WireResponse, what: string, status: 404 | 405): void {
   assert.equal(
     res.status,

@@ -1,4 +1,4 @@
-/** `GET /api/driver-packs/catalog` (§5): every pack whatever its state, ordered by id. */
+/** `GET /api/driver-packs/catalog` (docs/manager-api.md §C5): every pack whatever its state, ordered by id. */
 import { catalogPack } from '../catalog';
 import { ApiError } from '../http/errors';
 import type { Router } from '../http/router';

@@ -1,4 +1,4 @@
-/** Claim endpoints (§6.6, §7): claim, release, release-with-cooldown, preparation-failed. */
+/** Claim endpoints (docs/manager-api.md §C6.6, §C7): claim, release, release-with-cooldown, preparation-failed. */
 import { ApiError } from '../http/errors';
 import type { Router } from '../http/router';
 import { parseUuid } from '../http/uuid';

@@ -1,4 +1,4 @@
-/** Device endpoints (§4): list, lookup, detail, config, capabilities, test_data, availability. */
+/** Device endpoints (docs/manager-api.md §C4): list, lookup, detail, config, capabilities, test_data, availability. */
 import { ApiError } from '../http/errors';
 import type { Router } from '../http/router';
 import type { FieldSpec } from '../http/validate';

@@ -1,5 +1,5 @@
 /**
- * The internal grid API a WebDriver router calls (docs/manager-api.md, router era §4.6), mounted at
+ * The internal grid API a WebDriver router calls (docs/manager-api.md §R4.6), mounted at
  * `/internal/grid`, and the router-era `GET /api/grid/queue`. Router generation only.
  */
 import type { ValidationIssue } from '../http/errors';

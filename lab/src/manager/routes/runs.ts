@@ -1,4 +1,4 @@
-/** Run endpoints (§6): reserve, read, list, lifecycle signals. */
+/** Run endpoints (docs/manager-api.md §C6): reserve, read, list, lifecycle signals. */
 import type { Router } from '../http/router';
 import type { FieldSpec, ModelSpec } from '../http/validate';
 import { completeRunSessions, releaseRunSessions } from '../state/appium_sessions';
@@ -98,7 +98,7 @@ export function registerRunRoutes(router: Router, store: LabStore): void {
       return ok(createRun(store, body as unknown as RunCreate, includes), 201);
     });
 
-  // Router era (§6.1, §11.4): no `ready`/`completing` state; `sort_by`/`sort_dir` are ignored.
+  // Router era (docs/manager-api.md §R6.1, §R11 item 4): no `ready`/`completing` state; `sort_by`/`sort_dir` are ignored.
   const listQuery = store.settings.generation === 'router' ? ROUTER_RUN_LIST_QUERY : RUN_LIST_QUERY;
   router.add('GET', '/api/runs', (ctx) => {
     const { query } = parseRequest(ctx, { query: listQuery });

@@ -1,4 +1,4 @@
-/** Session endpoints (§8): register, status, finished, list and detail. */
+/** Session endpoints (docs/manager-api.md §C8): register, status, finished, list and detail. */
 import type { Router } from '../http/router';
 import type { FieldSpec, ModelSpec } from '../http/validate';
 import { pythonJsonDumps } from '../http/wire';

@@ -1,6 +1,6 @@
 /**
  * Which device a new session may take, and the claim that hands it over (docs/manager-api.md,
- * router era §4.3, §4.6.1 step 3).
+ * docs/manager-api.md §R4.3, §R4.6.1 step 3).
  */
 import { firstMatchingCandidate } from './capability_match';
 import type { DeviceRow, ReservationRow, SessionRow, TicketRow } from './model';

@@ -1,6 +1,6 @@
 /**
  * The router-era manager's own calls to Appium and the session-row transitions they drive
- * (docs/manager-api.md, router era §4.6.1 step 4, §4.6.6, §5.3, §6.3).
+ * (docs/manager-api.md §R4.6.1 step 4, docs/manager-api.md §R4.6.6, §R5.3, §R6.3).
  */
 import type { RunRow, SessionRow } from './model';
 import type { LabStore } from './store';

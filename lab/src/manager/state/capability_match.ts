@@ -1,6 +1,6 @@
 /**
  * The router-era manager's capability reading for new sessions (docs/manager-api.md, router era
- * §4.2): W3C body → candidates (alwaysMatch × firstMatch), the rejected namespaces, group checks,
+ * docs/manager-api.md §C4.2): W3C body → candidates (alwaysMatch × firstMatch), the rejected namespaces, group checks,
  * and whether one candidate matches one device's routing surface.
  */
 import type { DeviceRow } from './model';

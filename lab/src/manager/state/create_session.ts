@@ -1,5 +1,5 @@
 /**
- * `POST /internal/grid/create-session` (docs/manager-api.md, router era §4.6.1): one long-poll
+ * `POST /internal/grid/create-session` (docs/manager-api.md §R4.6.1): one long-poll
  * slice of allocation attempts, the claim, and the Appium create the lab itself makes.
  */
 import { FAKE_APP_PATH } from '../lab_file';

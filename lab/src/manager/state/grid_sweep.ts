@@ -1,6 +1,6 @@
 /**
- * The lab's periodic sweep in the router generation (docs/manager-api.md, router era §4.3, §4.4,
- * §6.4): ticket expiry, run expiry with Appium teardown first, idle and never-commanded reaping.
+ * The lab's periodic sweep in the router generation (docs/manager-api.md §R4.3, §R4.4,
+ * docs/manager-api.md §R6.4): ticket expiry, run expiry with Appium teardown first, idle and never-commanded reaping.
  * The claim generation keeps the plain run reaper.
  */
 import { deleteAndClose, liveRows, releaseRunSessions } from './appium_sessions';

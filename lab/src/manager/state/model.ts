@@ -126,7 +126,7 @@ export interface RunRow {
   last_heartbeat: number;
 }
 
-/** A waiting new-session request of the router generation (docs/manager-api.md, router era §4.6.1). */
+/** A waiting new-session request of the router generation (docs/manager-api.md §R4.6.1). */
 export interface TicketRow {
   id: string;
   status: 'waiting' | 'cancelled' | 'expired';

@@ -1,5 +1,5 @@
 /**
- * Router-era device shapes and allocatability (docs/manager-api.md, router era §3.2, §3.3, §1.2):
+ * Router-era device shapes and allocatability (docs/manager-api.md §R3.2, §R3.3, §R1.2):
  * maintenance is an operational state, `is_reserved` replaces `hold: "reserved"`, and
  * `unavailable_reason` says why a new session could not take the device now.
  */
@@ -25,7 +25,7 @@ export function liveReservation(store: LabStore, d: DeviceRow): ReservationRow |
   return run && !store.isTerminal(run) ? r : undefined;
 }
 
-/** Why an arbitrary new session could not take the device now, or null (router era §3.2). */
+/** Why an arbitrary new session could not take the device now, or null (docs/manager-api.md §R3.2). */
 export function unavailableReason(store: LabStore, d: DeviceRow, now: number): string | null {
   const state = routerOperationalState(d);
   if (state === 'busy' || store.hasRunningSession(d.id)) return 'busy';
@@ -42,7 +42,7 @@ type Verdict = {
   checked_at: string | null;
 };
 
-/** Per-signal verdicts (router era §3.2 `health_summary`). */
+/** Per-signal verdicts (docs/manager-api.md §R3.2 `health_summary`). */
 function healthSummary(d: DeviceRow): Record<string, unknown> {
   const checked = isoZOrNull(d.health.last_checked_at);
   const device: Verdict =

@@ -1,5 +1,5 @@
 /**
- * `POST /api/runs` of the router era (docs/manager-api.md, router era §6.2): `groups` instead of
+ * `POST /api/runs` of the router era (docs/manager-api.md §R6.2): `groups` instead of
  * tags, no `include=` inlining, no `grid_url`, and the shortfall 409 with its breakdown.
  */
 import { ApiError } from '../http/errors';
@@ -51,7 +51,7 @@ function breakdown(reasons: (string | null)[]): string {
   if (reasons.length === 0) return 'no devices are configured for this pack/platform';
   const counts = new Map<string, number>();
   for (const reason of reasons) if (reason !== null) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  // Categories in the manager's order (router era §6.2): reservations, states, groups, readiness.
+  // Categories in the manager's order (docs/manager-api.md §R6.2): reservations, states, groups, readiness.
   const rank = (reason: string) => CATEGORY_ORDER.findIndex((prefix) => reason.startsWith(prefix));
   const parts = [...counts]
     .sort(([a], [b]) => rank(a) - rank(b))

@@ -1,6 +1,6 @@
 /**
  * Router-era cooldown and preparation failure of a run's device (docs/manager-api.md, router era
- * §3.8, §3.9, §6.5): both can release the device from the run, neither touches a running session.
+ * docs/manager-api.md §R3.8, §R3.9, §R6.5): both can release the device from the run, neither touches a running session.
  */
 import { ApiError } from '../http/errors';
 import { isoZ } from '../http/wire';
@@ -40,7 +40,7 @@ function releaseFromRun(store: LabStore, r: ReservationRow, device: DeviceRow, r
   wakeWaiters(store);
 }
 
-/** `POST /runs/{id}/devices/{device_id}/cooldown` after the schema check (router era §3.8). */
+/** `POST /runs/{id}/devices/{device_id}/cooldown` after the schema check (docs/manager-api.md §R3.8). */
 export function cooldownDevice(
   store: LabStore,
   runId: string,
@@ -83,7 +83,7 @@ export function cooldownDevice(
 }
 
 /**
- * `POST /runs/{id}/devices/{device_id}/preparation-failed` (router era §3.9): releases the device
+ * `POST /runs/{id}/devices/{device_id}/preparation-failed` (docs/manager-api.md §R3.9): releases the device
  * from the run; the retry of a report that already committed (same message) answers 200 again.
  */
 export function routerPreparationFailed(

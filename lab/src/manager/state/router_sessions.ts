@@ -1,5 +1,5 @@
 /**
- * Router-era session calls of the public API (docs/manager-api.md, router era §5.4, §3.12): the
+ * Router-era session calls of the public API (docs/manager-api.md §R5.4, §R3.12): the
  * status report and the operator kill. Rows are created by the internal grid (admission.ts `claim`,
  * appium_sessions.ts `promote` / `closeAsEnded`).
  */

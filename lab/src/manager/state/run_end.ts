@@ -50,7 +50,7 @@ export function endRun(
 
 /**
  * Why a non-terminal run is due to expire now (heartbeat timeout, then absolute TTL), or null. The
- * router era adds a suffix when the run was still `preparing` (docs/manager-api.md, router era §6.4).
+ * router era adds a suffix when the run was still `preparing` (docs/manager-api.md §R6.4).
  */
 export function expiryError(run: RunRow, now: number, router = false): string | null {
   let error: string | null = null;

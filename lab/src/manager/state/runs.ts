@@ -77,7 +77,7 @@ export function checkPack(store: LabStore, req: Requirement): void {
   }
 }
 
-/** The shortfall 409; the router era adds `; <breakdown>` inside the parentheses (router era §6.2). */
+/** The shortfall 409; the router era adds `; <breakdown>` inside the parentheses (docs/manager-api.md §R6.2). */
 export function notEnough(req: Requirement, matched: number, breakdown?: string): ApiError {
   const shape =
     req.allocation === 'all_available'
@@ -218,7 +218,7 @@ export function requireRun(store: LabStore, id: string, missingStatus: 404 | 409
   return run;
 }
 
-/** `/ready` → `active` (target era and router era, docs/manager-api.md router era §6.3), else → `ready`. */
+/** `/ready` → `active` (target era and router era, docs/manager-api.md §R6.3), else → `ready`. */
 function targetLifecycle(store: LabStore): boolean {
   return store.settings.lifecycle === 'target' || store.settings.generation === 'router';
 }
@@ -270,7 +270,7 @@ export function finishRun(store: LabStore, run: RunRow, state: 'completed' | 'ca
 
 /**
  * `POST /runs/{id}/force-release`: ends as cancelled with an error; a terminal run is rewritten in
- * the claim generation and left unchanged in the router generation (router era §6.3).
+ * the claim generation and left unchanged in the router generation (docs/manager-api.md §R6.3).
  */
 export function forceRelease(store: LabStore, run: RunRow): void {
   if (store.settings.generation === 'router' && store.isTerminal(run)) return;

@@ -1,5 +1,5 @@
 /**
- * New-session tickets of the router generation (docs/manager-api.md, router era §4.3, §4.6.1):
+ * New-session tickets of the router generation (docs/manager-api.md §R4.3, §R4.6.1):
  * `waiting → cancelled | expired`; a claimed ticket is dropped (its session row records the claim).
  */
 import { isoOffset } from '../http/wire';
@@ -131,7 +131,7 @@ export function waitingTickets(store: LabStore): TicketRow[] {
   return store.tickets.filter((t) => t.status === 'waiting').sort((a, b) => a.created_at - b.created_at);
 }
 
-/** `GET /api/grid/queue`: the waiting tickets (docs/manager-api.md, router era §3.12). */
+/** `GET /api/grid/queue`: the waiting tickets (docs/manager-api.md §R3.12). */
 export function gridQueueView(store: LabStore): Record<string, unknown> {
   sweepTickets(store);
   const waiting = waitingTickets(store);
@@ -146,7 +146,7 @@ export function gridQueueView(store: LabStore): Record<string, unknown> {
   };
 }
 
-/** The queue and session parts of the router-era `GET /api/grid/status` (router era §1.2, Probe A). */
+/** The queue and session parts of the router-era `GET /api/grid/status` (docs/manager-api.md §R1.2, Probe A). */
 export interface GridStatusParts {
   /** Pending and running rows (probes included). */
   active_sessions: number;

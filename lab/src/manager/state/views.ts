@@ -159,7 +159,7 @@ function inlinedPart(inl: Inlined): Record<string, unknown> {
   };
 }
 
-/** ReservedDeviceInfo: a run's reservation entry (router era §6.1: `released_at`, no claim or inlined keys). */
+/** ReservedDeviceInfo: a run's reservation entry (docs/manager-api.md §R6.1: `released_at`, no claim or inlined keys). */
 export function reservedDeviceView(
   store: LabStore,
   r: ReservationRow,
@@ -228,10 +228,10 @@ export function runView(store: LabStore, run: RunRow, now: number, detail = fals
   return view;
 }
 
-/** Test name of the manager's viability probes (router era §5.1 `is_probe`). */
+/** Test name of the manager's viability probes (docs/manager-api.md §R5.1 `is_probe`). */
 export const PROBE_TEST_NAME = '__gridfleet_probe__';
 
-/** SessionRead; `router` gives the router-era shape (router era §5.1). */
+/** SessionRead; `router` gives the router-era shape (docs/manager-api.md §R5.1). */
 export function sessionView(s: SessionRow, router = false): Record<string, unknown> {
   const head = {
     id: s.id,

@@ -1,5 +1,5 @@
 /**
- * A scripted stand-in for the manager's internal grid API (docs/manager-api.md, router era §4.6),
+ * A scripted stand-in for the manager's internal grid API (docs/manager-api.md §R4.6),
  * to drive the router into answers a real manager rarely gives: 410, 401, 5xx, create_error,
  * unreadable bodies, dropped connections.
  */

@@ -1,5 +1,5 @@
 /**
- * Router-era device reads (docs/manager-api.md, router era §3.2, §3.3, §3.12, §1.2): `GET /api/devices`
+ * Router-era device reads (docs/manager-api.md §R3.2, §R3.3, §R3.12, §R1.2): `GET /api/devices`
  * with `reserved` and repeated `group` filters, device detail, device groups and the flat
  * `GET /api/grid/status`. The test_data, config and capabilities routes are the claim era's.
  */
@@ -31,7 +31,7 @@ const {
   ...shared
 } = CLAIM_LIST_QUERY;
 
-// Router era §3.2: `status` without `reserved`, telemetry filters gone, `reserved` and health verdicts new.
+// Router era docs/manager-api.md §R3.2: `status` without `reserved`, telemetry filters gone, `reserved` and health verdicts new.
 const LIST_QUERY: Record<string, FieldSpec> = {
   ...shared,
   status: { kind: 'enum', values: ['available', 'busy', 'offline', 'maintenance', 'verifying'] },
@@ -79,7 +79,7 @@ export function registerRouterDeviceRoutes(router: Router, store: LabStore): voi
     const rows = listDevices(store, {
       ...(query as Record<string, never>),
       status: null,
-      // `tags.K=V` is ignored in this era (router era §0.5).
+      // `tags.K=V` is ignored in this era (docs/manager-api.md §R0 item 5).
       tags: {},
       sort_by: (query.sort_by === 'os_version_display' ? 'os_version' : query.sort_by) as string,
       sort_dir: query.sort_dir as 'asc' | 'desc',

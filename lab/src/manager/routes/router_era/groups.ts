@@ -1,4 +1,4 @@
-/** Group-key validation shared by the router-era routes (docs/manager-api.md, router era §2, §3.2). */
+/** Group-key validation shared by the router-era routes (docs/manager-api.md §R2, §R3.2). */
 import type { ValidationIssue } from '../../http/errors';
 
 /** `^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`, the manager's group-key pattern. */

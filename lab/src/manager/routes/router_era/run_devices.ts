@@ -1,6 +1,6 @@
 /**
- * Router-era run routes that differ from the claim era (docs/manager-api.md, router era §6.2, §3.8,
- * §3.9): reserve with `groups`, cooldown, preparation failure. The lifecycle routes are shared
+ * Router-era run routes that differ from the claim era (docs/manager-api.md §R6.2, §R3.8,
+ * docs/manager-api.md §R3.9): reserve with `groups`, cooldown, preparation failure. The lifecycle routes are shared
  * (routes/runs.ts), the claim routes are retired (not registered: framework 404).
  */
 import type { ValidationIssue } from '../../http/errors';

@@ -1,5 +1,5 @@
 /**
- * Router-era session routes (docs/manager-api.md, router era §3.10, §3.12, §5): list, detail, status
+ * Router-era session routes (docs/manager-api.md §R3.10, §R3.12, §R5): list, detail, status
  * report and operator kill. `POST /api/sessions` and `/finished` are retired (framework 405 / 404).
  */
 import type { Router } from '../../http/router';
