@@ -24,7 +24,7 @@ export async function toDeviceRequirements(
     allocation: lane.allocation ?? null,
     minCount: lane.min_count ?? null,
     tags: lane.tags ?? null,
-    // Only when set: a claim-era manager knows no `groups` key.
+    // Only when set: a first-generation manager (GridFleet ≤ 0.1) knows no `groups` key.
     ...(lane.groups ? { groups: lane.groups } : {}),
   }));
 }
