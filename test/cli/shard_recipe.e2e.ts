@@ -257,7 +257,8 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
       result.stdout,
       /\[ ok \] Grid has a slot for each requested platform: android_mobile: 3 slot\(s\)/,
     );
-    assert.match(result.stdout, /^ready: all 7 checks passed$/m);
+    assert.match(result.stdout, /\[ ok \] GridFleet generation of the manager: claim era \(GridFleet 0\.1\)/);
+    assert.match(result.stdout, /^ready: all 8 checks passed$/m);
   });
 
   test('doctor: a platform in the catalog but without a Grid slot fails and names it', async () => {
@@ -340,7 +341,7 @@ describe('CI recipe: doctor, run create, shards, run finish', { timeout: 600_000
       const result = { status: run.code, stdout: run.stdout, stderr: run.stderr };
       const output = `exit ${result.status}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
       assert.equal(result.status, 0, output);
-      assert.match(result.stdout, /^ready: all 7 checks passed$/m, output);
+      assert.match(result.stdout, /^ready: all 8 checks passed$/m, output);
       assert.match(
         result.stdout,
         /completed \| devices 3 \| sessions passed 4, failed 0, error 0 \| devices still claimed 0$/m,
