@@ -65,7 +65,7 @@ export class AppiumDriverCreationError extends GridFleetError {
     const original = fields.cause instanceof Error ? fields.cause.message : String(fields.cause);
     const capabilities = redactCapabilities(fields.capabilities);
     super(
-      `Could not create an Appium session through ${fields.gridUrl} (GRID_URL): ${original}\n` +
+      `Could not create an Appium session through GRID_URL ${fields.gridUrl}: ${original}\n` +
         `Capabilities attempted: ${JSON.stringify(capabilities)}` +
         (fields.hint ? `\n${fields.hint}` : ''),
       { cause: fields.cause },
